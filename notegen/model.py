@@ -1,0 +1,104 @@
+"""The source model: plain frozen dataclasses, no IO.
+
+Readers in :mod:`notegen.sources` turn YAML and markdown into these; the engine and
+everything downstream only ever sees these types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Union
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """Where a source entry starts: the file and its 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Op:
+    """One primitive op (conv, bn, relu, linear, ...) with its resolved arguments.
+
+    ``args`` holds the op's arguments with defaults filled in and every spatial
+    argument normalised to an ``(h, w)`` tuple; see :mod:`notegen.engine.ops`.
+    """
+
+    kind: str
+    args: Mapping[str, Any]
+    name: str
+    loc: Loc
+    frozen: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """A named run of layers shown as one unit: a block call or a ``repeat``.
+
+    ``kind`` is ``"block"`` (``block`` names the block) or ``"repeat"``.
+    """
+
+    kind: str
+    name: str
+    children: tuple["Node", ...]
+    loc: Loc
+    block: str | None = None
+
+
+@dataclass(frozen=True)
+class Residual:
+    """output = body(x) + shortcut(x). An empty ``shortcut`` is the identity."""
+
+    name: str
+    body: tuple["Node", ...]
+    shortcut: tuple["Node", ...]
+    loc: Loc
+    shortcut_kind: str = "identity"  # identity | projection | custom
+
+
+@dataclass(frozen=True)
+class Concat:
+    """Branches on the same input, joined on channels; an empty branch is the identity."""
+
+    name: str
+    branches: tuple[tuple["Node", ...], ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Twin:
+    """One encoder applied to ``inputs`` inputs with shared weights (Siamese / triplet).
+
+    Params are counted once; MACs once per input. ``merge`` says how the embeddings
+    meet: ``none`` (output is one embedding), ``l1`` (|a-b|), ``l2`` (Euclidean
+    distance, output [1]) or ``concat`` (embeddings side by side).
+    """
+
+    name: str
+    encoder: tuple["Node", ...]
+    inputs: int
+    merge: str
+    loc: Loc
+
+
+Node = Union[Op, Group, Residual, Concat, Twin]
+
+
+@dataclass(frozen=True)
+class Network:
+    """A parsed network spec (or the network of a worked example)."""
+
+    title: str
+    input: tuple[int, ...]
+    layers: tuple[Node, ...]
+    loc: Loc
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    topics: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)

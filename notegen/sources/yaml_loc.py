@@ -1,0 +1,93 @@
+"""YAML loading that remembers where every entry came from.
+
+Mappings load as :class:`LocDict` and sequences as :class:`LocList`; both know their own
+line and the line of each key or item (PyYAML node marks, made 1-based), so that every error
+can name ``file:line``. Duplicate keys, which PyYAML silently lets the last one win, are errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from notegen.errors import NotegenError, SourceError
+
+
+class LocDict(dict):
+    """A dict with ``line`` (of the mapping) and ``key_lines`` (line of each key)."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LocList(list):
+    """A list with ``line`` (of the sequence) and ``item_lines`` (line of each item)."""
+
+    line: int = 0
+    item_lines: list
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocDict:
+    loader.flatten_mapping(node)
+    result = LocDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark)
+        if key in result:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1, result.key_lines[key])
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocList:
+    result = LocList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first_line: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first_line = key, line, first_line
+
+
+def load_yaml(text: str, path: str) -> Any:
+    """Parse ``text`` (from ``path``) or raise a NotegenError naming the file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as dup:
+        raise NotegenError([SourceError(
+            path, dup.line, f"duplicate key '{dup.key}' (first given on line {dup.first_line})",
+            "remove one of the two; YAML keeps only the last")]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        what = exc.problem or str(exc)
+        if exc.context:
+            what = f"{exc.context}, {what}"
+        raise NotegenError([SourceError(
+            path, line, f"YAML syntax error: {what}",
+            "check the indentation and that every '{', '[' and quote is closed")]) from None
+    except yaml.YAMLError as exc:
+        raise NotegenError([SourceError(path, 0, f"YAML error: {exc}")]) from None
