@@ -1,7 +1,141 @@
-"""Command-line interface (placeholder until the commands land)."""
+"""Command-line interface: parse arguments, call one function per command, map to exit codes.
+
+Exit codes: 0 success; 1 a problem in the sources or the vault (reported as file:line);
+2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
 import click
 
+from notegen import __version__
 
-@click.group()
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
+def _emit_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings=HELP)
+@click.version_option(__version__, prog_name="notegen")
 def main() -> None:
-    """notegen: compile a CNN course into a linked Obsidian vault."""
+    """notegen: compile a CNN course into a linked Obsidian vault.
+
+    Sources: YAML network specs, markdown topic notes, YAML worked examples.
+    Every figure comes from one calculation engine (shapes, params, MACs/FLOPs,
+    receptive fields) with PyTorch's exact semantics.
+    """
+
+
+@main.command(context_settings=HELP)
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--depth", "-d", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="Show groups (blocks, stages, repeats) down to this nesting depth; 0 = top level only.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of the table.")
+def inspect(spec: Path, depth: int, as_json: bool) -> None:
+    """Per-layer table of a network SPEC: output shape, params, MACs, receptive field."""
+    from notegen.engine import analyze
+    from notegen.render.terminal import inspect_json, inspect_table
+    from notegen.sources.specs import load_spec
+
+    result = analyze(load_spec(spec))
+    if as_json:
+        _emit_json(inspect_json(result))
+    else:
+        click.echo(inspect_table(result, depth))
+
+
+@main.group(context_settings=HELP)
+def calc() -> None:
+    """Single-layer calculator that shows its working (formula, numbers, result)."""
+
+
+def _shape(text: str) -> list[int]:
+    try:
+        dims = [int(v) for v in text.replace("×", "x").replace(",", "x").split("x")]
+    except ValueError:
+        raise click.BadParameter(f"'{text}' is not a shape; write C×H×W as e.g. 32x64x64") from None
+    if len(dims) not in (1, 3):
+        raise click.BadParameter(f"'{text}' has {len(dims)} numbers; write CxHxW (or F for a vector)")
+    return dims
+
+
+def _pair(text: str) -> int | list[int] | str:
+    if text in ("same", "valid"):
+        return text
+    try:
+        vals = [int(v) for v in text.replace("x", ",").split(",")]
+    except ValueError:
+        raise click.BadParameter(f"'{text}' must be a whole number or h,w") from None
+    return vals[0] if len(vals) == 1 else vals
+
+
+def _run_calc(kind: str, input_text: str, args: dict, as_json: bool) -> None:
+    from notegen.engine import analyze
+    from notegen.render.calc_report import calc_json, calc_text
+    from notegen.sources.specs import network_from_layers
+
+    network = network_from_layers(_shape(input_text), [{kind: args}], f"{kind} layer", "command line")
+    result = analyze(network)
+    if as_json:
+        _emit_json(calc_json(result))
+    else:
+        click.echo(calc_text(result))
+
+
+_input = click.option("--input", "input_text", required=True, metavar="CxHxW",
+                      help="Input shape, channels first, e.g. 32x64x64.")
+_json = click.option("--json", "as_json", is_flag=True, help="Print the figures and steps as JSON.")
+
+
+@calc.command("conv", context_settings=HELP)
+@_input
+@click.option("--out", type=int, required=True, help="Output channels.")
+@click.option("--k", "k", required=True, help="Kernel size: n or h,w.")
+@click.option("--s", "s", default="1", show_default=True, help="Stride: n or h,w.")
+@click.option("--p", "p", default="0", show_default=True, help="Padding: n, h,w, same or valid.")
+@click.option("--d", "d", default="1", show_default=True, help="Dilation: n or h,w.")
+@click.option("--groups", type=int, default=1, show_default=True, help="Groups (C_in for depthwise).")
+@click.option("--bias/--no-bias", default=True, show_default=True, help="Learnable bias.")
+@_json
+def calc_conv(input_text: str, out: int, k: str, s: str, p: str, d: str, groups: int,
+              bias: bool, as_json: bool) -> None:
+    """A 2-D convolution: output size, params, MACs, FLOPs and receptive field."""
+    args = {"out": out, "k": _pair(k), "s": _pair(s), "p": _pair(p), "d": _pair(d),
+            "groups": groups, "bias": bias}
+    _run_calc("conv", input_text, args, as_json)
+
+
+@calc.command("pool", context_settings=HELP)
+@_input
+@click.option("--kind", type=click.Choice(["max", "avg"]), default="max", show_default=True)
+@click.option("--k", "k", required=True, help="Window size: n or h,w.")
+@click.option("--s", "s", default=None, help="Stride (default: the window size).")
+@click.option("--p", "p", default="0", show_default=True, help="Padding on each side.")
+@click.option("--ceil", is_flag=True, help="torch ceil_mode=True.")
+@_json
+def calc_pool(input_text: str, kind: str, k: str, s: str | None, p: str, ceil: bool, as_json: bool) -> None:
+    """Max or average pooling: output size (floor or ceil mode) and receptive field."""
+    args = {"k": _pair(k), "p": _pair(p), "ceil": ceil}
+    if s is not None:
+        args["s"] = _pair(s)
+    _run_calc(f"{kind}pool", input_text, args, as_json)
+
+
+@calc.command("linear", context_settings=HELP)
+@click.option("--input", "input_text", required=True, metavar="F", help="Input features, e.g. 512.")
+@click.option("--out", type=int, required=True, help="Output features.")
+@click.option("--bias/--no-bias", default=True, show_default=True)
+@_json
+def calc_linear(input_text: str, out: int, bias: bool, as_json: bool) -> None:
+    """A fully connected layer: params and MACs."""
+    _run_calc("linear", input_text, {"out": out, "bias": bias}, as_json)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -37,7 +37,7 @@ class NotegenError(click.ClickException):
     def __init__(self, errors: Iterable[SourceError | str], headline: str = "") -> None:
         self.errors = tuple(errors)
         n = len(self.errors)
-        self.headline = headline or f"{n} problem{'s' if n != 1 else ''} found; nothing was written"
+        self.headline = headline or f"{n} problem{'s' if n != 1 else ''} found"
         super().__init__(self.render())
 
     def render(self) -> str:

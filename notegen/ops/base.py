@@ -62,6 +62,7 @@ class OpUnit:
     def resolve(self, raw: Mapping[str, Any]) -> dict[str, Any]:
         """Validate ``raw`` arguments, fill defaults, normalise; raise OpError on the first fault."""
         known = {a.name for a in self.args}
+        raw = _unalias(raw, known)
         for key in raw:
             if key not in known:
                 raise OpError(f"unknown argument '{key}' for {self.name}",
@@ -100,6 +101,23 @@ class OpUnit:
 
 
 OPS: dict[str, OpUnit] = {}
+
+# torch's long argument names are accepted for the short ones of the spec language.
+ALIASES = {"kernel": "k", "kernel_size": "k", "stride": "s", "padding": "p", "dilation": "d",
+           "out_channels": "out", "out_features": "out", "ceil_mode": "ceil", "num_groups": "groups",
+           "output_size": "out", "negative_slope": "slope"}
+
+
+def _unalias(raw: Mapping[str, Any], known: set[str]) -> Mapping[str, Any]:
+    if not any(k in ALIASES for k in raw):
+        return raw
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        short = ALIASES.get(key, key) if ALIASES.get(key) in known else key
+        if short in out:
+            raise OpError(f"'{key}' and '{short}' give the same argument twice", "keep one of them", key)
+        out[short] = value
+    return out
 
 
 def register(unit_cls: type[OpUnit]) -> type[OpUnit]:
@@ -175,7 +193,7 @@ def _list(names: set[str]) -> str:
 def _suggest(word: str, options: set[str], fallback: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else fallback
 
 

@@ -376,6 +376,29 @@ def network_from_data(data: Any, path: str, *, allowed: tuple[str, ...] = SPEC_K
                    summary if isinstance(summary, str) else "", topics, extra)
 
 
+def with_lines(data: Any, line: int = 0) -> Any:
+    """Plain Python data (from the command line or a template) as line-marked YAML data."""
+    if isinstance(data, dict):
+        out = LocDict((k, with_lines(v, line)) for k, v in data.items())
+        out.line, out.key_lines = line, {k: line for k in data}
+        return out
+    if isinstance(data, (list, tuple)):
+        seq = LocList(with_lines(v, line) for v in data)
+        seq.line, seq.item_lines = line, [line] * len(seq)
+        return seq
+    return data
+
+
+def network_from_layers(input_shape: Any, layers: Any, title: str, origin: str) -> Network:
+    """A network from plain Python data; problems raise NotegenError naming ``origin``."""
+    errors = ErrorCollector()
+    data = with_lines({"title": title, "input": list(input_shape), "layers": layers})
+    network = network_from_data(data, origin, errors=errors)
+    errors.raise_if_any(f"{origin}: invalid layer")
+    assert network is not None
+    return network
+
+
 def parse_spec(text: str, path: str) -> Network:
     """Parse one network spec, or raise NotegenError listing every problem in it."""
     errors = ErrorCollector()

@@ -81,13 +81,24 @@ def load_yaml(text: str, path: str) -> Any:
             path, dup.line, f"duplicate key '{dup.key}' (first given on line {dup.first_line})",
             "remove one of the two; YAML keeps only the last")]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        what = exc.problem or str(exc)
-        if exc.context:
-            what = f"{exc.context}, {what}"
-        raise NotegenError([SourceError(
-            path, line, f"YAML syntax error: {what}",
-            "check the indentation and that every '{', '[' and quote is closed")]) from None
+        raise NotegenError([_syntax_error(exc, path)]) from None
     except yaml.YAMLError as exc:
         raise NotegenError([SourceError(path, 0, f"YAML error: {exc}")]) from None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> SourceError:
+    """Point at where the broken construct starts, which is where the fix goes."""
+    problem = exc.problem or "cannot be parsed"
+    if exc.context_mark is not None and exc.context:
+        line = exc.context_mark.line + 1
+        found = f" (noticed on line {exc.problem_mark.line + 1})" if exc.problem_mark else ""
+        message = f"YAML syntax error {exc.context}: {problem}{found}"
+    else:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        message = f"YAML syntax error: {problem}"
+    if "mapping values are not allowed" in problem:
+        hint = ("a bare op such as '- relu' cannot take keys like repeat or name on the next lines: "
+                "write '- relu: {}' instead; otherwise check the indentation")
+    else:
+        hint = "check the indentation and that every '{', '[' and quote is closed"
+    return SourceError(path, line, message, hint)

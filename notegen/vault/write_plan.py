@@ -1,0 +1,242 @@
+"""Deciding a vault write: reads the vault and the manifest, writes nothing.
+
+For each generated file the plan says whether it is new, changed, unchanged or in
+conflict, and gives the exact final bytes (generated content plus the student's user
+section and review history). For each file of the last build that is no longer generated
+it says remove (unedited) or keep (edited; it becomes the student's). The rules are
+described in ``docs/regeneration.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Sequence
+
+from notegen.errors import NotegenError, SourceError
+from notegen.vault import user_sections
+from notegen.vault.atomic import find_stale_temp_files
+from notegen.vault.flashcard_history import CardHistory
+from notegen.vault.manifest import Manifest, load_manifest, manifest_bytes, sha256, MANIFEST_PATH
+from notegen.vault.note_state import NoteState, merge_note, normalise_note, split_note
+from notegen.vault.paths import BACKUP_DIR, blocked_by, case_clashes, path_problem
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    path: str  # vault-relative POSIX path, e.g. "Topics/Receptive Field.md"
+    content: bytes  # as compiled; notes are UTF-8 markdown with an empty user section
+
+    @property
+    def is_note(self) -> bool:
+        return self.path.endswith(".md")
+
+
+ConflictKind = Literal["edited", "user-file"]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A generated path whose file on disk notegen may not overwrite silently."""
+
+    path: str
+    kind: ConflictKind
+    backup: str  # where --force saves the student's version
+    markers_broken: bool = False
+
+    def as_error(self) -> SourceError:
+        force = f"or run `notegen build --force` to overwrite it after saving your version to {self.backup}"
+        if self.kind == "user-file":
+            return SourceError(self.path, 0, "a file you created is where notegen wants to write a "
+                               "generated file", f"rename or move your file, {force}")
+        what = ("its My notes markers were changed or removed" if self.markers_broken
+                else "it was edited outside its My notes section since it was generated")
+        hint = ("move your text into the My notes section (between the notegen:user markers), "
+                f"or delete the file to regenerate it, {force}")
+        return SourceError(self.path, 0, what, hint)
+
+
+@dataclass(frozen=True)
+class FileAction:
+    path: str
+    kind: Literal["create", "update", "unchanged", "overwrite"]  # overwrite: forced, backed up
+    content: bytes  # the final bytes
+    generated_hash: str  # manifest entry
+    user_section_kept: bool = False
+    histories_carried: int = 0
+    retired: tuple[CardHistory, ...] = ()
+    backup: str | None = None  # set for "overwrite" unless an identical backup exists
+    backup_content: bytes = b""
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    root: Path
+    force: bool
+    actions: tuple[FileAction, ...]
+    removals: tuple[str, ...]  # generated last time, gone from the sources, unedited
+    kept: tuple[str, ...]  # gone from the sources but edited: left alone, dropped from manifest
+    conflicts: tuple[Conflict, ...]
+    stale_temp_files: tuple[str, ...]
+    old_manifest: Manifest
+    manifest: Manifest = field(default_factory=Manifest)
+    manifest_changed: bool = True
+
+    @property
+    def writes(self) -> tuple[FileAction, ...]:
+        return tuple(a for a in self.actions if a.kind != "unchanged")
+
+
+def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) -> WritePlan:
+    """Decide everything a write of ``files`` to ``root`` would do, without writing."""
+    root = Path(root)
+    _check_files(root, files)
+    old = load_manifest(root)
+    actions: list[FileAction] = []
+    conflicts: list[Conflict] = []
+    for file in sorted(files, key=lambda f: f.path):
+        action, conflict = _decide(root, file, old, force)
+        if conflict:
+            conflicts.append(conflict)
+        if action:
+            actions.append(action)
+    generated = {f.path for f in files}
+    removals, kept = [], []
+    for path in sorted(old.known_paths() - generated):
+        verdict = _gone(root, path, old)
+        if verdict == "remove":
+            removals.append(path)
+        elif verdict == "keep":
+            kept.append(path)
+    manifest = Manifest({a.path: a.generated_hash for a in actions} if not conflicts or force
+                        else dict(old.files))
+    on_disk = root / MANIFEST_PATH
+    changed = not on_disk.is_file() or on_disk.read_bytes() != manifest_bytes(manifest)
+    return WritePlan(root, force, tuple(actions), tuple(removals), tuple(kept), tuple(conflicts),
+                     tuple(find_stale_temp_files(root)), old, manifest, changed)
+
+
+def generated_hash(file: GeneratedFile) -> str:
+    if file.is_note:
+        return sha256(normalise_note(file.content.decode("utf-8")).encode("utf-8"))
+    return sha256(file.content)
+
+
+def _check_files(root: Path, files: Sequence[GeneratedFile]) -> None:
+    """Refuse a file set that cannot be written as asked (a compiler or template bug)."""
+    errors: list[SourceError] = []
+    seen: set[str] = set()
+    for file in files:
+        problem = path_problem(file.path)
+        if problem:
+            errors.append(SourceError(file.path, 0, f"generated path {problem}"))
+            continue
+        if file.path in seen:
+            errors.append(SourceError(file.path, 0, "two generated files have this path"))
+        seen.add(file.path)
+        if file.is_note:
+            errors.extend(_check_note(file))
+        blocker = blocked_by(root, file.path)
+        if blocker:
+            errors.append(SourceError(file.path, 0, f"cannot be written: {blocker} is in the way",
+                                      "move that file or folder out of the vault"))
+    for first, second in case_clashes(seen):
+        errors.append(SourceError(second, 0, f"differs from {first} only in letter case; "
+                                  "on macOS and Windows one would overwrite the other"))
+    if errors:
+        raise NotegenError(errors, f"{len(errors)} problem(s) with the generated files; nothing was written")
+
+
+def _check_note(file: GeneratedFile) -> list[SourceError]:
+    try:
+        text = file.content.decode("utf-8")
+    except UnicodeDecodeError:
+        return [SourceError(file.path, 0, "generated note is not UTF-8")]
+    try:
+        if user_sections.locate(text) is not None:
+            return []
+    except user_sections.MarkersBroken as exc:
+        return [SourceError(file.path, 0, f"generated note has a broken user section: {exc}")]
+    return [SourceError(file.path, 0, "generated note has no user section",
+                        f"every note template must end with '{user_sections.BEGIN}' and "
+                        f"'{user_sections.END}' lines")]
+
+
+def _decide(root: Path, file: GeneratedFile, old: Manifest, force: bool
+            ) -> tuple[FileAction | None, Conflict | None]:
+    gen_hash = generated_hash(file)
+    target = root / file.path
+    if not target.exists():
+        return FileAction(file.path, "create", file.content, gen_hash), None
+    disk = target.read_bytes()
+    accepted = old.accepted_hashes(file.path) | {gen_hash}
+    if not file.is_note:
+        if sha256(disk) in accepted:
+            kind = "unchanged" if disk == file.content else "update"
+            return FileAction(file.path, kind, file.content, gen_hash), None
+        return _conflict(root, file, old, force, disk, gen_hash, NoteState(), intact=True)
+    try:
+        split = split_note(disk.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _conflict(root, file, old, force, disk, gen_hash, NoteState(), intact=True)
+    if not split.markers_intact or sha256(split.generated.encode("utf-8")) not in accepted:
+        return _conflict(root, file, old, force, disk, gen_hash, split.state, split.markers_intact)
+    merged = merge_note(file.content.decode("utf-8"), split.state)
+    content = merged.text.encode("utf-8")
+    return FileAction(file.path, "unchanged" if content == disk else "update", content, gen_hash,
+                      merged.user_section_kept, merged.histories_carried, merged.retired), None
+
+
+def _conflict(root: Path, file: GeneratedFile, old: Manifest, force: bool, disk: bytes,
+              gen_hash: str, state: NoteState, intact: bool
+              ) -> tuple[FileAction | None, Conflict]:
+    kind: ConflictKind = "edited" if file.path in old.known_paths() else "user-file"
+    backup = _backup_path(root, file.path, disk)
+    conflict = Conflict(file.path, kind, backup, markers_broken=not intact)
+    if not force:
+        return None, conflict
+    # Forced: the student's version goes to the backup; whatever of their review history
+    # and (with intact markers) user section can be found is still carried over.
+    if file.is_note:
+        merged = merge_note(file.content.decode("utf-8"), state)
+        content, kept, carried, retired = (merged.text.encode("utf-8"), merged.user_section_kept,
+                                           merged.histories_carried, merged.retired)
+    else:
+        content, kept, carried, retired = file.content, False, 0, ()
+    exists = (root / backup).is_file()
+    return FileAction(file.path, "overwrite", content, gen_hash, kept, carried, retired,
+                      None if exists else backup, b"" if exists else disk), conflict
+
+
+def _backup_path(root: Path, path: str, disk: bytes) -> str:
+    """``.notegen/backup/<path>``; if that holds a different earlier backup, the first free
+    (or identical) ``<name> (n).<ext>`` beside it, so no backup is ever overwritten."""
+    candidate = f"{BACKUP_DIR}/{path}"
+    stem, dot, ext = candidate.rpartition(".")
+    if "/" in ext or not stem or stem.endswith("/"):
+        stem, dot, ext = candidate, "", ""
+    n = 1
+    while True:
+        on_disk = root / candidate
+        if not on_disk.exists() or (on_disk.is_file() and on_disk.read_bytes() == disk):
+            return candidate
+        n += 1
+        candidate = f"{stem} ({n}){dot}{ext}"
+
+
+def _gone(root: Path, path: str, old: Manifest) -> Literal["remove", "keep", "absent"]:
+    """What to do with a file of an earlier build that is no longer generated."""
+    target = root / path
+    if not target.is_file():
+        return "absent"
+    disk = target.read_bytes()
+    accepted = old.accepted_hashes(path)
+    if not path.endswith(".md"):
+        return "remove" if sha256(disk) in accepted else "keep"
+    try:
+        split = split_note(disk.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "keep"
+    unedited = split.markers_intact and sha256(split.generated.encode("utf-8")) in accepted
+    # Notes holding the student's notes or review history are theirs to delete.
+    return "remove" if unedited and split.state.is_empty else "keep"
