@@ -33,6 +33,70 @@ def main() -> None:
 
 
 @main.command(context_settings=HELP)
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Content folder (topics/, examples/, networks/, patterns.yaml). "
+                   "Default: ./content if it exists, else the packaged course.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("vault_out"),
+              show_default=True, help="Vault folder to write.")
+@click.option("--templates", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Folder of jinja2 note templates. Default: the packaged templates.")
+@click.option("--force", is_flag=True,
+              help="Overwrite generated notes you edited outside their My notes section "
+                   "(your version is saved under .notegen/backup/).")
+@click.option("--no-check", is_flag=True, help="Skip the vault check after writing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
+def build(source: Path | None, out: Path, templates: Path | None, force: bool, no_check: bool,
+          as_json: bool) -> None:
+    """Compile the course sources into an Obsidian vault (default: vault_out/).
+
+    Exit status 0 when the vault was written and checks clean, 1 when a source has an
+    error (nothing is written then) or the written vault fails the check.
+    """
+    from notegen.build import build as run_build
+    from notegen.config import BuildOptions, default_source, packaged
+    from notegen.vault.check import format_problems, problems_as_json
+
+    options = BuildOptions(source=source or default_source(), out=out,
+                           templates=templates or packaged("templates"), force=force,
+                           check=not no_check)
+    outcome = run_build(options)
+    if as_json:
+        _emit_json({"out": str(out), "notes": outcome.notes, "figures": outcome.figures,
+                    "summary": outcome.report.summary_line(), "details": outcome.report.details(),
+                    "problems": problems_as_json(outcome.problems)})
+    else:
+        for line in outcome.report.details():
+            click.echo(line)
+        click.echo(f"{out}: {outcome.notes} notes, {outcome.figures} figures; {outcome.report.summary_line()}")
+        if outcome.problems:
+            click.echo(format_problems(outcome.problems), err=True)
+    if outcome.problems:
+        raise SystemExit(1)
+
+
+@main.command(context_settings=HELP)
+@click.argument("vault", type=click.Path(file_okay=False, path_type=Path), default=Path("vault_out"))
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as a JSON list.")
+def check(vault: Path, as_json: bool) -> None:
+    """Check a vault the way Obsidian reads it: links and embeds resolve, no orphan notes,
+    front-matter parses, tags are valid, math delimiters balance. Exit 1 on any problem."""
+    from notegen.vault.check import check_vault, format_problems, problems_as_json
+
+    if not vault.is_dir():
+        raise click.ClickException(f"{vault}: no such folder")
+    problems = check_vault(vault)
+    if as_json:
+        _emit_json(problems_as_json(problems))
+    elif problems:
+        click.echo(format_problems(problems))
+        click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {vault}", err=True)
+    else:
+        click.echo(f"{vault}: no problems")
+    if problems:
+        raise SystemExit(1)
+
+
+@main.command(context_settings=HELP)
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--depth", "-d", type=click.IntRange(0, 64), default=1, show_default=True,
               help="Show groups (blocks, stages, repeats) down to this nesting depth; 0 = top level only.")

@@ -102,3 +102,89 @@ class Network:
     summary: str = ""
     topics: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A flashcard: question and answer (markdown; the answer may span lines)."""
+
+    question: str
+    answer: str
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic outline: front-matter fields plus the markdown body (a jinja template)."""
+
+    title: str
+    body: str
+    loc: Loc
+    body_line: int
+    aliases: tuple[str, ...] = ()
+    section: int = 0
+    order: int = 0
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    networks: tuple[str, ...] = ()
+    cards: tuple[Card, ...] = ()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One network of a worked example (an example compares several, or has one)."""
+
+    label: str
+    network: Network
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """A loss computed by hand: contrastive (pairs) or triplet (anchor/positive/negative)."""
+
+    kind: str
+    margin: float
+    pairs: tuple[tuple[tuple[float, ...], tuple[float, ...], bool], ...] = ()
+    anchor: tuple[float, ...] = ()
+    positive: tuple[float, ...] = ()
+    negative: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A worked example: a question, what is asked, and the network(s) or loss behind it."""
+
+    title: str
+    pattern: str
+    topic: str
+    ask: tuple[str, ...]
+    loc: Loc
+    question: str = ""
+    discussion: str = ""
+    variants: tuple[Variant, ...] = ()
+    loss: LossSpec | None = None
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """An exam pattern: a kind of question, its checklist, and the topic it belongs to."""
+
+    name: str
+    title: str
+    prompt: str
+    topic: str
+    checklist: tuple[str, ...]
+    loc: Loc
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from a content folder."""
+
+    topics: tuple[Topic, ...]
+    examples: tuple[Example, ...]
+    networks: tuple[Network, ...]
+    patterns: tuple[Pattern, ...]

@@ -1,0 +1,136 @@
+"""Solve a worked example: the engine's figures plus the working for each asked quantity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterator, Sequence
+
+from notegen.engine.analyze import analyze
+from notegen.engine.expr import Num, Sym, add, div, mul
+from notegen.engine.losses import LossSolution, solve_loss
+from notegen.engine.receptive_field import INPUT_RF
+from notegen.engine.results import RF, GROUP_OPS, LayerResult, NetworkResult
+from notegen.engine.working import (Step, flops_step, macs_steps, memory_steps, output_steps,
+                                    params_steps, rf_steps, total_step, trainable_step)
+from notegen.model import Example
+
+
+@dataclass(frozen=True)
+class LayerSteps:
+    layer: LayerResult
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class QuantityWorking:
+    """How one asked quantity is found: per-layer steps, then the total (if several layers)."""
+
+    quantity: str
+    layers: tuple[LayerSteps, ...]
+    total: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class VariantSolution:
+    label: str
+    result: NetworkResult
+    working: tuple[QuantityWorking, ...]
+
+
+@dataclass(frozen=True)
+class ExampleSolution:
+    example: Example
+    variants: tuple[VariantSolution, ...]
+    ratios: tuple[Step, ...] = ()
+    loss: LossSolution | None = None
+
+
+def leaves_with_rf_in(results: Sequence[LayerResult], rf_in: RF | None) -> Iterator[tuple[LayerResult, RF | None]]:
+    """Every primitive layer with the field *before* it, following branches."""
+    for r in results:
+        if r.op not in GROUP_OPS:
+            yield r, rf_in
+        elif r.branches:
+            for branch in r.branches:
+                yield from leaves_with_rf_in(branch, rf_in)
+        else:
+            yield from leaves_with_rf_in(r.children, rf_in)
+        rf_in = r.rf
+
+
+def _per_layer(result: NetworkResult, build) -> tuple[LayerSteps, ...]:
+    rf0 = INPUT_RF if len(result.input) == 3 else None
+    out = []
+    for layer, rf_in in leaves_with_rf_in(result.layers, rf0):
+        steps = build(layer, rf_in)
+        if steps:
+            out.append(LayerSteps(layer, tuple(steps)))
+    return tuple(out)
+
+
+def _total(lhs: str, label: str, rows: tuple[LayerSteps, ...], attr: str, expected: int) -> tuple[Step, ...]:
+    if len(rows) < 2:
+        return ()
+    return (total_step(lhs, label, [(r.layer.path, getattr(r.layer, attr)) for r in rows], expected),)
+
+
+def quantity_working(result: NetworkResult, quantity: str) -> QuantityWorking:
+    if quantity == "output":
+        return QuantityWorking(quantity, _per_layer(result, lambda l, _: output_steps(l)), ())
+    if quantity == "params":
+        rows = _per_layer(result, lambda l, _: params_steps(l))
+        return QuantityWorking(quantity, rows, _total("P", "params", rows, "params", result.params))
+    if quantity == "trainable":
+        rows = tuple(r for r in _per_layer(result, lambda l, _: params_steps(l)) if r.layer.frozen_params)
+        frozen = _total("P_{frozen}", "frozen", rows, "frozen_params", result.frozen_params)
+        return QuantityWorking(quantity, rows, frozen + (trainable_step(result.params, result.frozen_params),))
+    if quantity == "macs":
+        rows = _per_layer(result, lambda l, _: macs_steps(l))
+        if result.macs_per_input is None:
+            return QuantityWorking(quantity, rows, _total("\\text{MACs}", "MACs", rows, "macs", result.macs))
+        return QuantityWorking(quantity, rows, _twin_total(result, rows))
+    if quantity == "flops":
+        return QuantityWorking(quantity, (), (flops_step(result.macs),))
+    if quantity == "rf":
+        rows = _per_layer(result, lambda l, rf_in: rf_steps(l, rf_in) if rf_in else [])
+        return QuantityWorking(quantity, rows, ())
+    if quantity == "memory":
+        rows = _per_layer(result, lambda l, _: [])
+        return QuantityWorking(quantity, rows, tuple(memory_steps(result.layers[-1], result.output)))
+    raise ValueError(quantity)
+
+
+def _twin_total(result: NetworkResult, rows: tuple[LayerSteps, ...]) -> tuple[Step, ...]:
+    """Shared weights, separate inputs: the encoder's MACs count once per input."""
+    twin = next(r for r in result.walk() if r.op == "twin")
+    enc = twin.args["macs_per_input"]
+    per_input = _total("\\text{MACs}_{1}", "MACs for one input", rows, "macs", result.macs_per_input)
+    rest = result.macs - twin.macs
+    n_enc = mul(Num(twin.args["inputs"]), Sym("\\text{MACs}_{enc}", enc, "MACs_enc"))
+    expr = add(n_enc, Sym("\\text{MACs}_{head}", rest, "MACs_head")) if rest else n_enc
+    return per_input + (Step("\\text{MACs}", "MACs", expr, result.macs),)
+
+
+def _ratio(quantity: str, a: VariantSolution, b: VariantSolution) -> Step | None:
+    x, y = getattr(a.result, quantity), getattr(b.result, quantity)
+    if not x or not y:
+        return None
+    expr = div(Sym(f"\\text{{{quantity}}}_a", x), Sym(f"\\text{{{quantity}}}_b", y))
+    return Step(f"\\frac{{{quantity}_a}}{{{quantity}_b}}", f"{quantity} ratio", expr, float(Fraction(x, y)))
+
+
+def solve(example: Example) -> ExampleSolution:
+    """The full solution of one worked example (networks analysed, working built)."""
+    if example.loss is not None:
+        return ExampleSolution(example, (), (), solve_loss(example.loss))
+    variants = []
+    for v in example.variants:
+        result = analyze(v.network)
+        working = tuple(quantity_working(result, q) for q in example.ask)
+        variants.append(VariantSolution(v.label, result, working))
+    ratios: tuple[Step, ...] = ()
+    if len(variants) == 2:
+        found = (_ratio(q, variants[0], variants[1]) for q in example.ask if q in ("params", "macs", "flops"))
+        ratios = tuple(r for r in found if r is not None)
+    return ExampleSolution(example, tuple(variants), ratios)

@@ -1,0 +1,53 @@
+"""The jinja2 environment for note templates: filters for numbers, links, math and callouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+import yaml
+
+from notegen.render import formatting
+from notegen.render.obsidian import escape_table_cell, wikilink
+
+
+def front_matter(fields: Mapping[str, Any]) -> str:
+    """YAML properties between --- lines, in the given key order, empty values dropped."""
+    kept = {k: v for k, v in fields.items() if v not in (None, "", [], ())}
+    body = yaml.safe_dump(_plain(kept), sort_keys=False, allow_unicode=True, width=1000,
+                          default_flow_style=False)
+    return f"---\n{body}---"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def callout(text: str) -> str:
+    """Prefix every line with '> ' so a block sits inside a callout."""
+    return "\n".join(("> " + line) if line.strip() else ">" for line in text.strip("\n").split("\n"))
+
+
+def make_environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters.update(formatting.FILTERS)
+    env.filters.update(
+        front_matter=front_matter,
+        callout=callout,
+        cell=escape_table_cell,
+        expr_text=formatting.expr_text,
+    )
+    env.globals.update(wikilink=wikilink)
+    return env

@@ -1,0 +1,67 @@
+"""Topic notes: markdown with YAML front-matter (split with python-frontmatter)."""
+
+from __future__ import annotations
+
+import frontmatter
+
+from notegen.errors import ErrorCollector
+from notegen.model import Card, Loc, Topic
+from notegen.sources.fields import Fields
+from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
+
+TOPIC_KEYS = ("title", "aliases", "section", "order", "summary", "tags", "networks", "flashcards",
+              "cssclasses")
+
+
+def parse_topic(text: str, path: str, errors: ErrorCollector) -> Topic | None:
+    """One topic note; faults go to ``errors`` with their line in the file."""
+    start = len(errors.errors)
+    raw_meta, body = frontmatter.YAMLHandler().split(text) if text.startswith("---") else ("", text)
+    # front-matter starts on line 2 (after the opening ---)
+    meta = load_yaml(raw_meta, path) if raw_meta.strip() else LocDict()
+    if not isinstance(meta, LocDict):
+        errors.add(path, 1, "the front-matter must be a mapping (key: value lines between --- lines)")
+        return None
+    _shift(meta, 1)
+    f = Fields(meta, path, errors, TOPIC_KEYS)
+    title = f.text("title", required=True)
+    cards = _cards(meta.get("flashcards"), f, path)
+    body_line = text[: len(text) - len(body)].count("\n") + 1 if raw_meta else 1
+    if len(errors.errors) > start:
+        return None
+    return Topic(title=title, body=body.strip("\n") + "\n", loc=Loc(path, 1), body_line=body_line,
+                 aliases=f.texts("aliases"), section=f.integer("section"), order=f.integer("order"),
+                 summary=f.text("summary"), tags=f.texts("tags"), networks=f.texts("networks"),
+                 cards=cards)
+
+
+def _cards(value: object, f: Fields, path: str) -> tuple[Card, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, LocList):
+        f.error("flashcards", "flashcards must be a list of {q: question, a: answer}")
+        return ()
+    cards = []
+    for i, item in enumerate(value):
+        line = value.line_of(i)
+        if not isinstance(item, dict) or set(item) != {"q", "a"} or not all(
+                isinstance(item[k], str) and item[k].strip() for k in ("q", "a")):
+            f.errors.add(path, line, "a flashcard needs exactly a question 'q' and an answer 'a', both text",
+                         "- q: Why use residual connections?\n      a: ...")
+            continue
+        cards.append(Card(item["q"].strip(), item["a"].strip(), Loc(path, line)))
+    return tuple(cards)
+
+
+def _shift(node: object, by: int) -> None:
+    """Make front-matter lines count from the top of the file, not of the YAML block."""
+    if isinstance(node, LocDict):
+        node.line += by
+        node.key_lines = {k: v + by for k, v in node.key_lines.items()}
+        for v in node.values():
+            _shift(v, by)
+    elif isinstance(node, LocList):
+        node.line += by
+        node.item_lines = [v + by for v in node.item_lines]
+        for v in node:
+            _shift(v, by)
