@@ -96,6 +96,41 @@ def check(vault: Path, as_json: bool) -> None:
         raise SystemExit(1)
 
 
+@main.group(context_settings=HELP)
+def new() -> None:
+    """Start a new source file from a commented skeleton."""
+
+
+@new.command("example", context_settings=HELP)
+@click.argument("title")
+@click.option("--pattern", "-p", default=None, help="Exam pattern name (see patterns.yaml).")
+@click.option("--topic", "-t", default=None, help="Title of the topic note it belongs to.")
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+              show_default=True, help="Content folder to add the example to.")
+def new_example(title: str, pattern: str | None, topic: str | None, source: Path) -> None:
+    """Write content/examples/<title>.yaml: a worked example that builds as it is."""
+    from notegen.config import packaged
+    from notegen.scaffold import new_example as write_skeleton
+    from notegen.sources.content import load_content
+
+    if not source.is_dir():
+        raise click.ClickException(f"{source}: no content folder here; run `notegen init` to copy "
+                                   "the default course into ./content, or pass --source")
+    path = write_skeleton(load_content(source), source, packaged("templates"), title, pattern, topic)
+    click.echo(f"wrote {path}; edit it, then run `notegen build`")
+
+
+@main.command(context_settings=HELP)
+@click.argument("target", type=click.Path(path_type=Path), default=Path("content"))
+def init(target: Path) -> None:
+    """Copy the default course sources into TARGET (./content) to edit and extend."""
+    from notegen.config import packaged
+    from notegen.scaffold import init_course
+
+    init_course(packaged("content"), target)
+    click.echo(f"copied the default course to {target}; `notegen build` now uses it")
+
+
 @main.command(context_settings=HELP)
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--depth", "-d", type=click.IntRange(0, 64), default=1, show_default=True,

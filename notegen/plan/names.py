@@ -61,18 +61,21 @@ def safe_filename(title: str) -> str:
         name = name.replace(arrow, symbol)
     name = name.translate(_TRANSLATE)
     name = "".join(" " if ch.isspace() else ch for ch in name if ch.isspace() or _printable(ch))
+    # Again: dropping a character can leave a letter and a combining mark side by side.
+    name = unicodedata.normalize("NFC", name)
     name = _SPACES.sub(" ", name).strip(" ").lstrip(".").strip(" ")
     name = _trim(_cap(name))
     if not name:
         return UNTITLED
-    return _unreserve(name)
+    return _trim(_cap(_unreserve(name)))
 
 
 def _printable(ch: str) -> bool:
-    """Control characters go, and so do invisible format characters (bidi overrides can
-    make a name display as another); the joiners emoji sequences need stay."""
+    """Control characters and lone surrogates (not encodable) go, and so do invisible
+    format characters (bidi overrides can make a name display as another); the joiners
+    emoji sequences need stay."""
     category = unicodedata.category(ch)
-    return category != "Cc" and (category != "Cf" or ch in _JOINERS)
+    return category not in ("Cc", "Cs") and (category != "Cf" or ch in _JOINERS)
 
 
 def _trim(name: str) -> str:
@@ -140,7 +143,7 @@ def assign_names(titles: Sequence[str]) -> dict[str, str]:
             n += 1
         taken.add(name_key(candidate))
         names[title] = candidate
-    return names
+    return {title: names[title] for title in titles}  # in the given order
 
 
 def _duplicate_titles(titles: Sequence[str]) -> list[list[str]]:

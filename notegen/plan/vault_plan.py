@@ -80,15 +80,17 @@ def plan_vault(content: Content) -> VaultPlan:
     by_title = {n.title: n for n in notes}
 
     link_targets: dict[str, str] = {}
-    for n in notes:
+    for n, (_, _, _, path, line) in zip(notes, entries):
+        for alias in n.aliases:
+            if not alias.strip() or any(ch in alias for ch in "|[]#^"):
+                errors.add(path, line, f"alias {alias!r} cannot be used in a link",
+                           "an alias must not be blank or contain | [ ] # ^")
         if n.kind == "home":
             continue
         for phrase in (n.title,) + n.aliases:
-            key = phrase.casefold()
-            if key in link_targets and link_targets[key] != n.file:
-                continue  # an alias shared by two notes links to neither's first claimant only
-            link_targets.setdefault(key, n.file)
-    link_targets = {phrase: file for phrase, file in link_targets.items()}
+            # the first note to claim a phrase keeps it (topics come before networks and examples)
+            link_targets.setdefault(phrase.casefold(), n.file)
+    errors.raise_if_any()
 
     topic_titles = {t.title for t in content.topics}
     network_titles = {n.title for n in content.networks}

@@ -28,6 +28,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def yaml_scalar(value: Any) -> str:
+    """One YAML value on one line, quoted only if it must be (unicode kept readable)."""
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1000).strip().removesuffix("\n...").strip()
+
+
 def callout(text: str) -> str:
     """Prefix every line with '> ' so a block sits inside a callout."""
     return "\n".join(("> " + line) if line.strip() else ">" for line in text.strip("\n").split("\n"))
@@ -46,6 +51,7 @@ def make_environment(templates: Path) -> jinja2.Environment:
     env.filters.update(
         front_matter=front_matter,
         callout=callout,
+        yaml_scalar=yaml_scalar,
         cell=escape_table_cell,
         expr_text=formatting.expr_text,
     )

@@ -53,8 +53,8 @@ def slug_tag(text: str) -> str:
     """A tag segment for ``text``: lowercase ``a-z``, ``0-9`` and single ``-``.
 
     Accents are dropped (``Réseau`` -> ``reseau``) and every other run of characters
-    becomes one ``-`` (``1×1 Conv`` -> ``1-1-conv``). Obsidian does not accept an all-digit tag, so such text (and text
-    with no letter or digit at all) raises ``ValueError``.
+    becomes one ``-`` (``1×1 Conv`` -> ``1-1-conv``). Obsidian rejects an all-digit tag
+    (``#2024``), so text without a letter raises ``ValueError``.
     """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")

@@ -17,16 +17,19 @@ def parse_topic(text: str, path: str, errors: ErrorCollector) -> Topic | None:
     """One topic note; faults go to ``errors`` with their line in the file."""
     start = len(errors.errors)
     raw_meta, body = frontmatter.YAMLHandler().split(text) if text.startswith("---") else ("", text)
-    # front-matter starts on line 2 (after the opening ---)
+    # The split keeps the newline after the opening --- at the start of the YAML text, so its
+    # line numbers are already those of the file once the --- line is counted out.
     meta = load_yaml(raw_meta, path) if raw_meta.strip() else LocDict()
     if not isinstance(meta, LocDict):
         errors.add(path, 1, "the front-matter must be a mapping (key: value lines between --- lines)")
         return None
-    _shift(meta, 1)
+    meta_first = text.find(raw_meta) if raw_meta else 0
+    _shift(meta, text[:meta_first].count("\n"))
     f = Fields(meta, path, errors, TOPIC_KEYS)
     title = f.text("title", required=True)
     cards = _cards(meta.get("flashcards"), f, path)
-    body_line = text[: len(text) - len(body)].count("\n") + 1 if raw_meta else 1
+    stripped = body.lstrip("\n")
+    body_line = text[: len(text) - len(stripped)].count("\n") + 1
     if len(errors.errors) > start:
         return None
     return Topic(title=title, body=body.strip("\n") + "\n", loc=Loc(path, 1), body_line=body_line,

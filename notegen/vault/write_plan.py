@@ -9,7 +9,7 @@ described in ``docs/regeneration.md``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
@@ -19,7 +19,7 @@ from notegen.vault.atomic import find_stale_temp_files
 from notegen.vault.flashcard_history import CardHistory
 from notegen.vault.manifest import Manifest, load_manifest, manifest_bytes, sha256, MANIFEST_PATH
 from notegen.vault.note_state import NoteState, merge_note, normalise_note, split_note
-from notegen.vault.paths import BACKUP_DIR, blocked_by, case_clashes, path_problem
+from notegen.vault.generated_paths import BACKUP_DIR, blocked_by, case_clashes, path_problem
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,13 @@ class Conflict:
         if self.kind == "user-file":
             return SourceError(self.path, 0, "a file you created is where notegen wants to write a "
                                "generated file", f"rename or move your file, {force}")
+        if not self.path.endswith(".md"):
+            return SourceError(self.path, 0, "it was edited since it was generated",
+                               f"delete it to regenerate it, {force}")
         what = ("its My notes markers were changed or removed" if self.markers_broken
                 else "it was edited outside its My notes section since it was generated")
         hint = ("move your text into the My notes section (between the notegen:user markers), "
-                f"or delete the file to regenerate it, {force}")
+                f"or delete the note to regenerate it, {force}")
         return SourceError(self.path, 0, what, hint)
 
 
@@ -79,8 +82,8 @@ class WritePlan:
     conflicts: tuple[Conflict, ...]
     stale_temp_files: tuple[str, ...]
     old_manifest: Manifest
-    manifest: Manifest = field(default_factory=Manifest)
-    manifest_changed: bool = True
+    manifest: Manifest  # the manifest once the write is done
+    manifest_changed: bool  # whether that differs from the manifest file on disk
 
     @property
     def writes(self) -> tuple[FileAction, ...]:
@@ -90,6 +93,8 @@ class WritePlan:
 def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) -> WritePlan:
     """Decide everything a write of ``files`` to ``root`` would do, without writing."""
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise NotegenError([SourceError(str(root), 0, "the vault folder is a file")])
     _check_files(root, files)
     old = load_manifest(root)
     actions: list[FileAction] = []
@@ -108,8 +113,9 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) 
             removals.append(path)
         elif verdict == "keep":
             kept.append(path)
-    manifest = Manifest({a.path: a.generated_hash for a in actions} if not conflicts or force
-                        else dict(old.files))
+    # With unresolved conflicts nothing will be written, so the manifest stays as it is.
+    manifest = (Manifest({a.path: a.generated_hash for a in actions}) if not conflicts or force
+                else Manifest(dict(old.files)))
     on_disk = root / MANIFEST_PATH
     changed = not on_disk.is_file() or on_disk.read_bytes() != manifest_bytes(manifest)
     return WritePlan(root, force, tuple(actions), tuple(removals), tuple(kept), tuple(conflicts),

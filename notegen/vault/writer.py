@@ -19,10 +19,10 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from notegen.errors import NotegenError
+from notegen.errors import NotegenError, SourceError
 from notegen.vault.atomic import fsync_dirs, write_atomic
 from notegen.vault.manifest import MANIFEST_PATH, manifest_bytes
-from notegen.vault.report import RetiredCard, WriteReport, report_from_plan
+from notegen.vault.write_report import RetiredCard, WriteReport, report_from_plan
 from notegen.vault.write_plan import (Conflict, FileAction, GeneratedFile, WritePlan,
                                       generated_hash, plan_write)
 
@@ -40,7 +40,14 @@ def write_vault(root: Path, files: Sequence[GeneratedFile], *, force: bool = Fal
     plan = plan_write(root, files, force=force)
     if plan.conflicts and not force:
         raise conflict_error(plan.conflicts)
-    apply_plan(plan)
+    try:
+        apply_plan(plan)
+    except OSError as exc:  # disk full, permissions: the vault is still old-or-new per file
+        where = str(exc.filename or root)
+        raise NotegenError([SourceError(where, 0, f"could not write: {exc.strerror or exc}",
+                                        "fix the cause and build again; every file is whole, "
+                                        "and the next build finishes the job")],
+                           "the build stopped part-way") from exc
     return report_from_plan(plan)
 
 
@@ -59,7 +66,8 @@ def apply_plan(plan: WritePlan) -> None:
         _remove(root / rel, touched)
     writes = plan.writes
     manifest_file = root / MANIFEST_PATH
-    if writes or plan.removals:
+    staged = bool(writes or plan.removals)
+    if staged:
         pending = plan.old_manifest.with_pending({a.path: a.generated_hash for a in writes})
         _write(manifest_file, manifest_bytes(pending), touched)
         fsync_dirs([manifest_file.parent])
@@ -72,7 +80,7 @@ def apply_plan(plan: WritePlan) -> None:
         _remove(root / rel, touched)
         _prune_empty_folders(root, (root / rel).parent, touched)
     fsync_dirs(touched)
-    if plan.manifest_changed:
+    if plan.manifest_changed or staged:  # staging replaced it with the pending version
         _write(manifest_file, manifest_bytes(plan.manifest), touched)
         fsync_dirs([manifest_file.parent])
 

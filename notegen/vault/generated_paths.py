@@ -45,7 +45,7 @@ def blocked_by(root: Path, path: str) -> str:
     """A vault-relative path on disk that stops ``path`` being written ('' if none):
     a folder where the file goes, or a file where one of its folders goes."""
     target = root / path
-    if target.is_dir() and not target.is_symlink():
+    if target.is_dir():
         return path
     parts = path.split("/")
     for n in range(1, len(parts)):

@@ -1,0 +1,58 @@
+"""``notegen new example`` and ``notegen init``: start files a student then edits."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from notegen.errors import NotegenError
+from notegen.model import Content
+from notegen.ops.base import suggest
+from notegen.render.environment import make_environment
+
+DEFAULT_PATTERN = "shape-params-flops"
+
+
+def slug(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title.casefold().replace("×", "x"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "example"
+
+
+def new_example(content: Content, source: Path, templates: Path, title: str,
+                pattern: str | None, topic: str | None) -> Path:
+    """Write a commented example skeleton that builds as it is; returns its path."""
+    patterns = {p.name: p for p in content.patterns}
+    topics = {t.title for t in content.topics}
+    if not title.strip():
+        raise NotegenError(["the title is empty: give the example a title"])
+    if title.casefold() in {t.casefold() for t in topics} | {e.title.casefold() for e in content.examples}:
+        raise NotegenError([f"a note titled '{title}' already exists: choose another title"])
+    if pattern is None:
+        pattern = DEFAULT_PATTERN if DEFAULT_PATTERN in patterns else next(iter(sorted(patterns)), None)
+    if pattern not in patterns:
+        raise NotegenError([f"no exam pattern '{pattern}' in {source / 'patterns.yaml'}; "
+                            + suggest(str(pattern), set(patterns), f"known: {', '.join(sorted(patterns))}")])
+    if topic is None:
+        topic = patterns[pattern].topic or next(iter(sorted(topics)), None)
+    if topic not in topics:
+        raise NotegenError([f"no topic titled '{topic}' in {source / 'topics'}; "
+                            + suggest(str(topic), topics, f"known: {', '.join(sorted(topics))}")])
+    target = source / "examples" / f"{slug(title)}.yaml"
+    if target.exists():
+        raise NotegenError([f"{target} already exists: choose another title or edit that file"])
+    text = make_environment(templates).get_template("new-example.yaml.j2").render(
+        title=title.strip(), pattern=pattern, topic=topic)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def init_course(packaged_content: Path, target: Path) -> Path:
+    """Copy the packaged course into ``target`` (a new ``content`` folder) to edit and extend."""
+    if target.exists():
+        raise NotegenError([f"{target} already exists: nothing was copied"])
+    shutil.copytree(packaged_content, target)
+    return target
