@@ -14,8 +14,9 @@ The rules follow what Obsidian renders, which differs from CommonMark in places:
 * ``$$`` opens display math anywhere outside code (also mid-line) and may span lines,
   blank lines included; it closes at the next ``$$``;
 * ``$`` opens inline math only when the next character is not a space, and closes at the
-  next ``$`` in the same paragraph that does not follow a space (the rule of pandoc's
-  ``tex_math_dollars``, which Obsidian's renderer shares). ``\\$`` is a literal dollar.
+  next ``$`` in the same paragraph that does not follow a space (pandoc's
+  ``tex_math_dollars`` rule; Obsidian too leaves ``$ x$`` and ``$x $`` as plain text).
+  ``\\$`` is a literal dollar.
   An unmatched ``$`` before a digit is currency (``$5``) and not an error;
 * a code span closes at the next backtick run of the same length in the same paragraph;
   an unmatched run is literal backticks (CommonMark);
@@ -65,7 +66,8 @@ class ScannedNote:
     prose_lines: tuple[bool, ...]
     front_matter: FrontMatter | None
     math: tuple[Math, ...]
-    problems: tuple[LineProblem, ...]
+    problems: tuple[LineProblem, ...]  # every delimiter left open, math included
+    math_problems: tuple[LineProblem, ...]  # only the '$' / '$$' left open
     newlines: tuple[int, ...]
 
     def line_of(self, offset: int) -> int:
@@ -75,6 +77,8 @@ class ScannedNote:
 
 def blank(segment: str) -> str:
     """``segment`` with every character but newlines turned into a space."""
+    if "\n" not in segment:
+        return " " * len(segment)
     return _NOT_NEWLINE.sub(" ", segment)
 
 
@@ -86,17 +90,19 @@ def scan_note(text: str) -> ScannedNote:
     newlines = tuple(m.start() for m in re.finditer("\n", text))
     lines = text.split("\n")
     problems: list[LineProblem] = []
+    math_problems: list[LineProblem] = []
 
     front, body_start = _split_front_matter(lines, problems)
     kinds = _line_kinds(lines, body_start, problems)
     structure = "\n".join(
         line if kind in ("prose", "math") else blank(line) for line, kind in zip(lines, kinds))
-    prose, math = _mask_inline(structure, problems, newlines)
+    prose, math = _mask_inline(structure, problems, math_problems, newlines)
     return ScannedNote(
         text=text, structure=structure, prose=prose,
         prose_lines=tuple(kind == "prose" for kind in kinds),
-        front_matter=front, math=tuple(math), problems=tuple(sorted(problems)),
-        newlines=newlines)
+        front_matter=front, math=tuple(math),
+        problems=tuple(sorted(problems + math_problems)),
+        math_problems=tuple(sorted(math_problems)), newlines=newlines)
 
 
 # --- front matter ---------------------------------------------------------------------
@@ -164,12 +170,6 @@ def _line_kinds(lines: list[str], body_start: int, problems: list[LineProblem]) 
                 in_math = False
             prev_blank = False
             continue
-        opened = _FENCE_OPEN.match(inner)
-        if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
-            fence = (opened.group(1)[0], len(opened.group(1)), index + 1)
-            kinds.append("fence")
-            prev_blank = True
-            continue
         if _LIST_ITEM.match(inner):
             in_list = True
         elif not blank_line and _indent(inner) == 0:
@@ -179,6 +179,12 @@ def _line_kinds(lines: list[str], body_start: int, problems: list[LineProblem]) 
         if not blank_line and _indent(inner) >= 4 and not in_list and (
                 prev_blank or (kinds and kinds[-1] == "code")):
             kinds.append("code")
+            continue
+        opened = _FENCE_OPEN.match(inner)
+        if opened and not (opened.group(1)[0] == "`" and "`" in opened.group(2)):
+            fence = (opened.group(1)[0], len(opened.group(1)), index + 1)
+            kinds.append("fence")
+            prev_blank = True
             continue
         kinds.append("prose")
         if inner.lstrip().startswith("$$") and _count_display_delimiters(inner) % 2:
@@ -190,61 +196,96 @@ def _line_kinds(lines: list[str], body_start: int, problems: list[LineProblem]) 
     return kinds
 
 
-# --- inline: code spans, math, comments -------------------------------------------------
+# --- inline: code spans, then math and comments ------------------------------------------
 
-_INLINE = re.compile(r"\\[\\`$%<]|`+|\$\$|\$|%%|<!--")
+_CODE_TOKEN = re.compile(r"\\[\\`]|`+")
+_MATH_TOKEN = re.compile(r"\\[\\$%<]|\$\$|\$|%%|<!--")
 _PARAGRAPH_END = re.compile(r"\n[ \t>]*(?=\n)")
 _DISPLAY_CLOSE = re.compile(r"\\.|\$\$", re.S)
-_INLINE_CLOSE = re.compile(r"\\.|\$", re.S)
+# From just after an opening '$': the shortest run up to a '$' that neither follows
+# whitespace nor is escaped; '$' after whitespace and '\$' are skipped over.
+_INLINE_BODY = re.compile(r"(?:\\.|[^\\$]|(?<=\s)\$)*?(?<!\s)\$", re.S)
 
 
-def _paragraph_end(text: str, start: int) -> int:
-    found = _PARAGRAPH_END.search(text, start)
-    return found.start() if found else len(text)
+class _ParagraphEnds:
+    """Where each paragraph ends (a blank line, or the end of the text), found once."""
+
+    def __init__(self, text: str) -> None:
+        self._ends = [m.start() for m in _PARAGRAPH_END.finditer(text)] + [len(text)]
+
+    def after(self, offset: int) -> int:
+        return self._ends[bisect.bisect_left(self._ends, offset)]
 
 
-def _mask_inline(text: str, problems: list[LineProblem],
+_QUOTE_MARKS = re.compile(r"(?:[ \t]*>)+")
+_QUOTE_CONTINUATION = re.compile(r"\n(?:[ \t]*>)+")
+
+
+def _formula(source: str, start: int, body_start: int, body_end: int) -> str:
+    """The TeX between the delimiters. In a quote or callout, every line of a formula
+    starts with '>' markers, which belong to the quote and not to the TeX."""
+    tex = source[body_start:body_end]
+    line_start = source.rfind("\n", 0, start) + 1
+    if "\n" in tex and _QUOTE_MARKS.match(source, line_start):
+        tex = _QUOTE_CONTINUATION.sub("\n", tex)
+    return tex
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Code spans first: their backticks bind tighter than anything else (CommonMark 6.1),
+    so a '$' or '%%' inside one never opens or closes math or a comment."""
+    spans: list[tuple[int, int]] = []
+    if "`" not in text:
+        return spans
+    paragraph = _ParagraphEnds(text)
+    pos = 0
+    while (token := _CODE_TOKEN.search(text, pos)) is not None:
+        pos = token.end()
+        if token.group()[0] == "`":
+            run = token.group()
+            closer = re.compile(r"(?<!`)" + run + r"(?!`)").search(text, pos, paragraph.after(pos))
+            if closer:
+                spans.append((token.start(), closer.end()))
+                pos = closer.end()
+    return spans
+
+
+def _mask_inline(text: str, problems: list[LineProblem], math_problems: list[LineProblem],
                  newlines: tuple[int, ...]) -> tuple[str, list[Math]]:
     """Blank code spans, math and comments in ``text``; collect the math on the way."""
     def line_of(offset: int) -> int:
         return bisect.bisect_right(newlines, offset - 1) + 1
 
+    source = text
+    text = _apply_blanks(text, _code_spans(text))
+    paragraph = _ParagraphEnds(text)
     spans: list[tuple[int, int]] = []
     math: list[Math] = []
     pos = 0
-    while True:
-        token = _INLINE.search(text, pos)
-        if token is None:
-            break
-        start, tok = token.start(), token.group()
-        end = token.end()
+    while (token := _MATH_TOKEN.search(text, pos)) is not None:
+        start, tok, pos = token.start(), token.group(), token.end()
         if tok[0] == "\\":
-            pos = end
-        elif tok[0] == "`":
-            closer = re.compile(r"(?<!`)" + tok + r"(?!`)").search(
-                text, end, _paragraph_end(text, end))
+            continue
+        if tok == "$$":
+            closer = next((m for m in _DISPLAY_CLOSE.finditer(text, pos) if m.group() == "$$"), None)
             if closer:
+                math.append(Math(line_of(start), _formula(source, start, pos, closer.start()),
+                                 True))
                 spans.append((start, closer.end()))
-                end = closer.end()
-            pos = end
-        elif tok == "$$":
-            closer = next((m for m in _DISPLAY_CLOSE.finditer(text, end) if m.group() == "$$"), None)
-            if closer:
-                math.append(Math(line_of(start), text[end:closer.start()], True))
-                spans.append((start, closer.end()))
-                end = closer.end()
+                pos = closer.end()
             else:
-                problems.append((line_of(start), "display math '$$' opened here is never closed "
-                                                 "with a second '$$'"))
-            pos = end
+                math_problems.append((line_of(start), "display math '$$' opened here is never "
+                                                      "closed with a second '$$'"))
         elif tok == "$":
-            pos = _inline_math(text, start, spans, math, problems, line_of)
+            pos = _inline_math(text, source, start, paragraph.after(start + 1), spans, math,
+                               math_problems, line_of)
         else:
             close_with = "%%" if tok == "%%" else "-->"
-            close_at = text.find(close_with, end)
+            close_at = text.find(close_with, pos)
             if close_at < 0:
                 problems.append((line_of(start), f"comment '{tok}' opened here is never closed "
-                                                 f"with '{close_with}', which hides the rest of the note"))
+                                                 f"with '{close_with}', which hides the rest of "
+                                                 "the note"))
                 close_at = len(text)
             else:
                 close_at += len(close_with)
@@ -253,18 +294,19 @@ def _mask_inline(text: str, problems: list[LineProblem],
     return _apply_blanks(text, spans), math
 
 
-def _inline_math(text: str, start: int, spans: list[tuple[int, int]], math: list[Math],
-                 problems: list[LineProblem], line_of) -> int:
-    """Handle a single ``$`` at ``start``; return where scanning resumes."""
+def _inline_math(text: str, source: str, start: int, limit: int, spans: list[tuple[int, int]],
+                 math: list[Math], problems: list[LineProblem], line_of) -> int:
+    """Handle a single ``$`` at ``start`` (its paragraph ends at ``limit``); return where
+    scanning resumes."""
     after = text[start + 1:start + 2]
     if not after or after.isspace():
         return start + 1  # '$ ' never opens math: a plain dollar sign
-    limit = _paragraph_end(text, start + 1)
-    for closer in _INLINE_CLOSE.finditer(text, start + 1, limit):
-        if closer.group() == "$" and not text[closer.start() - 1].isspace():
-            math.append(Math(line_of(start), text[start + 1:closer.start()], False))
-            spans.append((start, closer.end()))
-            return closer.end()
+    closer = _INLINE_BODY.match(text, start + 1, limit)
+    if closer:
+        math.append(Math(line_of(start), _formula(source, start, start + 1, closer.end() - 1),
+                         False))
+        spans.append((start, closer.end()))
+        return closer.end()
     if not after.isdigit():  # '$5' is currency, anything else is math left open
         problems.append((line_of(start), "inline math '$' opened here is never closed in this "
                                          "paragraph; close it, or write '\\$' for a dollar sign"))

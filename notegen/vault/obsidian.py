@@ -9,6 +9,7 @@ blocks" (help.obsidian.md); where the help is silent, what Obsidian does is note
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -49,8 +50,9 @@ def _split_subpath(path: str, subpath: str | None) -> tuple[str, tuple[str, ...]
     return path, tuple(part.strip() for part in subpath.split("#") if part.strip()), None
 
 
-def _wikilink(match: re.Match[str], line: int) -> Link | None:
-    inner = match.group(2)
+def _wikilink(match: re.Match[str], raw: str, line: int) -> Link | None:
+    """The link ``match`` found in the blanked prose; ``raw`` is the note text it spans."""
+    inner = raw[match.start(2):match.end(2)]
     # The target ends at the first '|'; in a table the pipe is written '\|'.
     target = inner.split("|", 1)[0]
     target = target[:-1] if target.endswith("\\") else target
@@ -58,7 +60,14 @@ def _wikilink(match: re.Match[str], line: int) -> Link | None:
     path, headings, block = _split_subpath(path.strip(), subpath if hash_ else None)
     if not path and not headings and block is None:
         return None  # '[[]]' and '[[#]]' render as plain text
-    return Link(line, match.group(0), path, headings, block, embed=bool(match.group(1)))
+    return Link(line, raw[match.start():match.end()], path, headings, block,
+                embed=bool(match.group(1)))
+
+
+def links_in_text(text: str, line: int) -> list[Link]:
+    """The wikilinks in a front-matter value that starts on ``line``."""
+    return [link for match in _WIKILINK.finditer(text)
+            if (link := _wikilink(match, text, line + text.count("\n", 0, match.start())))]
 
 
 def _md_destination(text: str, start: int) -> tuple[str, int] | None:
@@ -87,7 +96,7 @@ def _md_destination(text: str, start: int) -> tuple[str, int] | None:
     return (dest, tail.end()) if tail else None
 
 
-def _markdown_link(text: str, match: re.Match[str], line: int) -> tuple[Link | None, int]:
+def _markdown_link(text: str, raw: str, match: re.Match[str], line: int) -> tuple[Link | None, int]:
     found = _md_destination(text, match.end())
     if found is None:
         return None, match.end()
@@ -99,17 +108,22 @@ def _markdown_link(text: str, match: re.Match[str], line: int) -> tuple[Link | N
                                            unquote(raw_sub) if hash_ else None)
     if not path and not headings and block is None:
         return None, end
-    return Link(line, text[match.start():end], path, headings, block,
+    return Link(line, raw[match.start():end], path, headings, block,
                 embed=bool(match.group(1))), end
 
 
 def find_links(note: ScannedNote) -> tuple[list[Link], str]:
-    """Every internal link in the note's prose, and the prose with the links blanked."""
+    """Every internal link in the note's prose, and the prose with the links blanked.
+
+    Wikilinks are found in the prose, so a link inside code or math is no link, but read
+    from the note's text, so that math or code inside a link (``[[Note#Cost $O(n)$]]``,
+    pointing at the heading ``## Cost $O(n)$``) is kept.
+    """
     text = note.prose
     links: list[Link] = []
     spans: list[tuple[int, int]] = []
     for match in _WIKILINK.finditer(text):
-        link = _wikilink(match, note.line_of(match.start()))
+        link = _wikilink(match, note.structure, note.line_of(match.start()))
         if link:
             links.append(link)
         spans.append(match.span())
@@ -117,7 +131,7 @@ def find_links(note: ScannedNote) -> tuple[list[Link], str]:
     spans = []
     pos = 0
     while (match := _MD_LINK_START.search(text, pos)) is not None:
-        link, end = _markdown_link(text, match, note.line_of(match.start()))
+        link, end = _markdown_link(text, note.structure, match, note.line_of(match.start()))
         if link:
             links.append(link)
         if end > match.end():
@@ -143,9 +157,9 @@ _ATX = re.compile(r"^(?:[ \t]*>)*[ \t]{0,3}#{1,6}(?:[ \t]+(.*?))?[ \t]*$")
 _ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
 _SETEXT = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
 _NOT_PARAGRAPH = re.compile(r"^[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|#{1,6}(?:[ \t]|$)|\|)")
-_BLOCK_ID = re.compile(r"(?:^|[ \t])\^([A-Za-z0-9-]+)[ \t]*$", re.M)
-# Characters Obsidian will not carry in a link's '#subpath'; its link suggester replaces
-# them with spaces (a heading "Step 1: pad" is linked as [[Note#Step 1 pad]]).
+_BLOCK_ID = re.compile(r"\^([A-Za-z0-9-]+)[ \t]*$", re.M)
+# Characters Obsidian will not carry in a link's '#subpath'; its link suggester leaves
+# them out (a heading "Step 1: pad" is linked as [[Note#Step 1 pad]]).
 _HEADING_NOISE = re.compile(r"[#|^:%\[\]\\]+")
 
 
@@ -191,8 +205,10 @@ def _paragraph_above(lines: list[str], prose: tuple[bool, ...], index: int) -> s
 
 def find_block_ids(note: ScannedNote) -> set[str]:
     """Ids of the ``^block-id`` markers at line ends (letters, digits and '-' only)."""
-    return {m.group(1).casefold() for m in _BLOCK_ID.finditer(note.prose)
-            if note.prose_lines[note.line_of(m.start()) - 1]}
+    text = note.prose
+    return {m.group(1).casefold() for m in _BLOCK_ID.finditer(text)
+            if (m.start() == 0 or text[m.start() - 1] in " \t\n")
+            and note.prose_lines[note.line_of(m.start()) - 1]}
 
 
 # --- tags --------------------------------------------------------------------------------------
@@ -201,27 +217,22 @@ def find_block_ids(note: ScannedNote) -> set[str]:
 # non-digit; no spaces. Obsidian's parser ends a tag at the first ASCII punctuation mark
 # other than those three, or at general punctuation (U+2000-206F, U+2E00-2E7F); anything
 # else (letters of any script, emoji) belongs to the tag.
-_TAG_STOP = set("!\"#$%&'()*+,.:;<=>?@[\\]^`{|}~")
+_TAG_BODY = re.compile(r"[^\s!\"#$%&'()*+,.:;<=>?@\[\\\]^`{|}~\u2000-\u206f\u2e00-\u2e7f]*")
 # Marks that end a sentence or a bracket: a tag followed by one of these is fine.
 _TAG_TERMINATORS = set(".,;:!?)]}'\"") | set("\u2019\u201d\u2026\u2013\u2014\u00bb")
 _TAG_CANDIDATE = re.compile(r"(?<!\S)#(?=[^\s#])(\S*)")
 
 
-def _is_tag_char(ch: str) -> bool:
-    code = ord(ch)
-    return not (ch.isspace() or ch in _TAG_STOP
-                or 0x2000 <= code <= 0x206F or 0x2E00 <= code <= 0x2E7F)
-
-
+@functools.lru_cache(maxsize=4096)
 def tag_problem(tag: str) -> str | None:
     """Why ``tag`` (without its '#') is not a valid Obsidian tag, or None if it is."""
     if not tag:
         return "a tag cannot be empty"
-    for ch in tag:
-        if ch.isspace():
+    length = _TAG_BODY.match(tag).end()
+    if length < len(tag):
+        if tag[length].isspace():
             return "a tag cannot contain spaces (use '-' or '_', or camelCase)"
-        if not _is_tag_char(ch):
-            return f"'{ch}' cannot be part of a tag (letters, digits, '_', '-' and '/' only)"
+        return f"'{tag[length]}' cannot be part of a tag (letters, digits, '_', '-' and '/' only)"
     if tag.isdigit():
         return "a tag needs at least one non-digit character"
     if tag.startswith("/") or tag.endswith("/") or "//" in tag:
@@ -231,6 +242,8 @@ def tag_problem(tag: str) -> str | None:
 
 @dataclass(frozen=True)
 class InlineTag:
+    """A ``#tag`` in prose; ``problem`` says why Obsidian would not read it as written."""
+
     line: int
     written: str  # '#' and the text up to the next space
     tag: str  # what Obsidian reads as the tag
@@ -247,9 +260,7 @@ def find_inline_tags(note: ScannedNote, text: str) -> list[InlineTag]:
     found: list[InlineTag] = []
     for match in _TAG_CANDIDATE.finditer(text):
         run = match.group(1)
-        length = 0
-        while length < len(run) and _is_tag_char(run[length]):
-            length += 1
+        length = _TAG_BODY.match(run).end()
         tag, rest = run[:length], run[length:]
         if not tag:
             continue

@@ -34,8 +34,11 @@ class VaultIndex:
         self.paths = tuple(sorted(paths))
         self._by_path = {_key(p): p for p in self.paths}
         self._by_name: dict[str, list[str]] = defaultdict(list)
+        self._by_stem: dict[str, list[str]] = defaultdict(list)
         for path in self.paths:
-            self._by_name[_key(posixpath.basename(path))].append(path)
+            name = _key(posixpath.basename(path))
+            self._by_name[name].append(path)
+            self._by_stem[posixpath.splitext(name)[0]].append(path)
 
     def resolve(self, link_path: str, source: str) -> str | None:
         """The vault path ``link_path`` reaches from the note at ``source``, or None."""
@@ -66,5 +69,4 @@ class VaultIndex:
 
     def with_stem(self, stem: str) -> list[str]:
         """Files whose name without extension is ``stem`` (for 'did you mean' hints)."""
-        key = _key(stem)
-        return [p for p in self.paths if _key(posixpath.splitext(posixpath.basename(p))[0]) == key]
+        return list(self._by_stem.get(_key(stem), ()))
