@@ -58,7 +58,8 @@ class Residual:
     body: tuple["Node", ...]
     shortcut: tuple["Node", ...]
     loc: Loc
-    shortcut_kind: str = "identity"  # identity | projection | custom
+    shortcut_kind: str = "identity"  # identity | projection | custom | auto
+    frozen: bool = False  # an auto projection shortcut inherits it
 
 
 @dataclass(frozen=True)

@@ -110,11 +110,11 @@ def _op(node: Op, shape: Shape, rf: RF | None, depth: int, path: str) -> LayerRe
                        rf=out_rf, loc=node.loc, args=dict(node.args))
 
 
-def _merge_rf(fields: list[RF | None], node: Node, path: str) -> RF | None:
+def _merge_rf(fields: list[RF | None], node: Node, path: str, out: Shape) -> RF | None:
     if any(f is None for f in fields):
         return None
     try:
-        return hull(fields)  # type: ignore[arg-type]
+        return hull(fields, (out[1] == 1, out[2] == 1))  # type: ignore[arg-type]
     except JumpMismatch as err:
         jumps = ", ".join(f"{j[0]}×{j[1]}" for j in err.jumps)
         raise _fail(node.loc, path, f"the merged paths have different jumps ({jumps})",
@@ -125,12 +125,12 @@ def _projection(node: Residual, shape: Shape, out: Shape, rf: RF | None, body_rf
     """torchvision's downsample path: 1×1 conv (the body's stride, no bias) then BN."""
     loc = node.loc
     if len(shape) == 1:
-        return (Op("linear", {"out": out[0], "bias": False}, "shortcut.linear", loc),)
+        return (Op("linear", {"out": out[0], "bias": False}, "shortcut.linear", loc, node.frozen),)
     stride = (1, 1)
     if rf is not None and body_rf is not None:
         stride = tuple(max(b // a, 1) for a, b in zip(rf.jump, body_rf.jump))
     conv = OPS["conv"].resolve({"out": out[0], "k": 1, "s": list(stride), "bias": False})
-    return (Op("conv", conv, "shortcut.conv", loc), Op("bn", {}, "shortcut.bn", loc))
+    return (Op("conv", conv, "shortcut.conv", loc, node.frozen), Op("bn", {}, "shortcut.bn", loc, node.frozen))
 
 
 def _residual(node: Residual, shape: Shape, rf: RF | None, depth: int, path: str) -> LayerResult:
@@ -146,7 +146,7 @@ def _residual(node: Residual, shape: Shape, rf: RF | None, depth: int, path: str
         what = "identity shortcut" if not shortcut else "shortcut"
         raise _fail(node.loc, path, f"cannot add: the body gives {list(out)} but the {what} gives {list(sc_out)}",
                     "make the body keep the shape, or use shortcut: auto (1×1 projection)")
-    merged = _merge_rf([body_rf, sc_rf], node, path)
+    merged = _merge_rf([body_rf, sc_rf], node, path, out)
     return _group("residual", node, path, depth, shape, out, merged, body + shortcut,
                   args={"shortcut": kind}, branches=(body, shortcut))
 
@@ -165,7 +165,7 @@ def _concat(node: Concat, shape: Shape, rf: RF | None, depth: int, path: str) ->
                     "give every branch the same stride and padding")
     out = (sum(o[0] for o in outs),) + outs[0][1:]
     children = tuple(c for b in branches for c in b)
-    merged = _merge_rf(fields, node, path)
+    merged = _merge_rf(fields, node, path, out)
     return _group("concat", node, path, depth, shape, out, merged, children, branches=tuple(branches))
 
 

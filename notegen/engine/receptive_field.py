@@ -36,15 +36,23 @@ class JumpMismatch(Exception):
         self.jumps = jumps
 
 
-def hull(fields: Sequence[RF]) -> RF:
-    """The smallest field covering every path's field of the first output unit."""
-    jumps = {f.jump for f in fields}
-    if len(jumps) > 1:
-        raise JumpMismatch(sorted(jumps))
+def hull(fields: Sequence[RF], single: tuple[bool, bool] = (False, False)) -> RF:
+    """The smallest field covering every path's field of the first output unit.
+
+    On an axis where the merged output has a single unit (``single``), the jump between
+    units is never used, so paths may disagree on it (a stride-2 body on a 1-pixel map
+    next to an identity shortcut, as torch allows); the largest is kept.
+    """
+    jump = []
+    for axis in (0, 1):
+        jumps = {f.jump[axis] for f in fields}
+        if len(jumps) > 1 and not single[axis]:
+            raise JumpMismatch(sorted({f.jump for f in fields}))
+        jump.append(max(jumps))
     size, start = [], []
     for axis in (0, 1):
         lo = min(f.span(axis)[0] for f in fields)
         hi = max(f.span(axis)[1] for f in fields)
         size.append(int(round(hi - lo)) + 1)
         start.append((lo + hi) / 2)
-    return RF(tuple(size), fields[0].jump, tuple(start))
+    return RF(tuple(size), tuple(jump), tuple(start))

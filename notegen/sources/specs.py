@@ -197,11 +197,11 @@ class SpecParser:
             return None
         sc = value.get("shortcut", "auto")
         if sc in ("auto", "identity"):
-            return Residual(name, body, (), loc, sc)
+            return Residual(name, body, (), loc, sc, frozen)
         if isinstance(sc, list):
             shortcut = self.layers(sc, value.line_of("shortcut"), f"{path}.shortcut", env, stack,
                                    frozen, "shortcut")
-            return Residual(name, body, shortcut, loc, "custom")
+            return Residual(name, body, shortcut, loc, "custom", frozen)
         self.error(value.line_of("shortcut"), f"shortcut must be auto, identity or a list, got {sc!r}",
                    layer=path)
         return None

@@ -56,9 +56,9 @@ def test_concat_hull_with_identity_branch() -> None:
 
 
 def test_jump_mismatch_is_an_error() -> None:
+    # both branches give 2×2 maps, but one advances 2 pixels per unit and the other 1
     with pytest.raises(AnalysisError, match=r"different jumps \(1×1, 2×2\)") as err:
-        net([{"concat": [[{"conv": {"out": 4, "k": 1}}], [{"conv": {"out": 4, "k": 1, "s": 2}},
-                                                         {"conv": {"out": 4, "k": 1}}]]}], (4, 1, 1))
+        net([{"concat": [[{"conv": {"out": 4, "k": 3}}], [{"conv": {"out": 4, "k": 2, "s": 2}}]]}], (4, 4, 4))
     assert "[concat1]" in str(err.value)
 
 
@@ -77,3 +77,19 @@ def test_auto_shortcut_projects_with_body_stride() -> None:
     assert shortcut[0].args["s"] == (2, 2) and shortcut[0].args["k"] == (1, 1)
     # projection: 8·16 weights + BN 2·16
     assert res.params == 3 * 3 * 8 * 16 + 8 * 16 + 2 * 16
+
+
+def test_frozen_residual_freezes_its_auto_projection() -> None:
+    r = analyze(network_from_layers([8, 16, 16], [
+        {"residual": {"body": [{"conv": {"out": 16, "k": 3, "s": 2, "p": 1, "bias": False}}]}, "frozen": True},
+        "gap", {"linear": {"out": 10}}], "t", "test"))
+    # everything but the head (16·10 + 10 = 170) is frozen, the 1×1 projection included
+    assert r.trainable_params == 170
+    assert r.frozen_params == r.params - 170
+
+
+def test_jumps_may_differ_on_a_single_unit_axis() -> None:
+    # torch runs a stride-2 body on a 1×1 map next to an identity shortcut: one output unit
+    r = net([{"residual": {"body": [{"conv": {"out": 1, "k": 1, "s": 2}}]}}], (1, 1, 1))
+    assert r.output == (1, 1, 1)
+    assert r.layers[0].rf.size == (1, 1)

@@ -15,28 +15,23 @@ DISPLAY: dict[str, str] = {
     "conv": "conv",
     "maxpool": "max pool",
     "avgpool": "avg pool",
-    "adaptiveavgpool": "adaptive avg pool",
-    "adaptivemaxpool": "adaptive max pool",
+    "adaptive_avgpool": "adaptive avg pool",
     "gap": "global avg pool",
-    "gmp": "global max pool",
     "flatten": "flatten",
     "bn": "BN",
-    "ln": "LayerNorm",
     "gn": "GroupNorm",
-    "lrn": "LRN",
     "relu": "ReLU",
     "relu6": "ReLU6",
-    "leakyrelu": "LeakyReLU",
+    "leaky_relu": "LeakyReLU",
     "gelu": "GELU",
     "silu": "SiLU",
     "sigmoid": "sigmoid",
     "tanh": "tanh",
     "softmax": "softmax",
     "hardswish": "hardswish",
-    "elu": "ELU",
     "linear": "fc",
     "dropout": "dropout",
-    "dropout2d": "dropout2d",
+    "identity": "identity",
 }
 
 MERGE_SYMBOL: dict[str, str] = {
@@ -78,7 +73,8 @@ def op_lines(op: str, args: Mapping[str, Any]) -> tuple[str, ...]:
     first = f"{name} {_kernel_text(args['k'])}" if "k" in args else name
     details: list[str] = []
     if "out" in args:
-        details.append(str(args["out"]))
+        details.append(_pair_text(args["out"]) if op != "adaptive_avgpool" else
+                       "to " + _kernel_text(args["out"]))
     if not _is_one(args.get("s")) and "k" in args:
         details.append(f"/{_pair_text(args['s'])}")
     if not _is_one(args.get("d")):
@@ -100,22 +96,44 @@ def downsampling(layer: LayerResult) -> str:
     return ""
 
 
+def box_title(layer: LayerResult) -> str:
+    """A group's name for its box; below the top level with its parent's (``layer1.0``)."""
+    if layer.depth > 0 or layer.name.isdigit():
+        return ".".join(layer.path.split(".")[-2:])
+    return layer.name
+
+
+def _blocks(layer: LayerResult) -> list[str]:
+    """Names of the block calls inside ``layer`` (not looking inside a block)."""
+    found: list[str] = []
+    for child in layer.children:
+        if child.op == "block":
+            found.append(child.block or child.name)
+        elif child.children:
+            found.extend(_blocks(child))
+    return found
+
+
 def group_lines(layer: LayerResult) -> tuple[str, ...]:
-    """Lines for a group drawn as one box: its name, what it repeats, how it resizes."""
+    """Lines for a group drawn as one box: its name, what it holds, its output channels
+    and how much it shrinks the map."""
     detail = ""
-    if layer.op == "repeat":
-        inner = layer.children[0].block if layer.children and layer.children[0].block else "layers"
-        detail = f"{len(layer.children)}× {inner}"
-    elif layer.op == "block":
+    if layer.op == "block":
         detail = layer.block or "block"
+    elif layer.op in ("repeat", "seq"):
+        blocks = _blocks(layer)
+        if blocks and len(set(blocks)) == 1:
+            detail = f"{len(blocks)}× {blocks[0]}"
+        elif layer.op == "repeat":
+            detail = f"{len(layer.children)}× {layer.children[0].op if layer.children else ''}"
+        else:
+            detail = f"{len(layer.children)} parts"
     elif layer.op == "residual":
         detail = "residual"
     elif layer.op == "concat":
         detail = f"concat, {len(layer.branches)} branches"
     elif layer.op == "twin":
         detail = f"twin ×{layer.args.get('inputs', 2)}"
-    lines = [layer.name, detail]
-    resize = downsampling(layer)
-    if resize:
-        lines.append(resize)
-    return tuple(line for line in lines if line)
+    size = [f"{layer.output[0]} ch"] if len(layer.output) == 3 else []
+    size += [downsampling(layer)] if downsampling(layer) else []
+    return tuple(line for line in (box_title(layer), detail, ", ".join(size)) if line)

@@ -8,17 +8,19 @@ labels outside boxes) uses a neutral grey that has about 4:1 contrast on both pa
 
 from __future__ import annotations
 
+from notegen.engine.results import GROUP_OPS
+
 # Text inside filled shapes: dark on every mid-tone fill below.
 INK = "#1a1a1a"
-# Lines and text on the page itself; (#808080 vs white ≈ 3.9:1, vs #1e1e1e ≈ 4.1:1).
+# Lines and text on the page itself: #808080 is 3.9:1 against white and 4.2:1 against #1e1e1e.
 NEUTRAL = "#808080"
 # Accent for highlighted lines and dots (a field, a reached unit): mid-tone, seen on both pages.
 ACCENT = "#e8743b"
-# Units that exist only as padding.
-PADDING = "#b0b0b0"
+# Units that exist only as padding: fainter than NEUTRAL on purpose (2.6:1 / 6.4:1).
+PADDING = "#a0a0a0"
 
-# One mid-tone fill per op category (shade 300-400 of the Material palette: dark
-# text on them reads at ≥ 7:1, and they stand out from both page colours).
+# One mid-tone fill per op category (shades 300-400 of the Material palette): INK on
+# each has 4.5:1 contrast or more (WCAG AA), and every fill stands apart from both pages.
 FILLS: dict[str, str] = {
     "conv": "#64b5f6",
     "pool": "#81c784",
@@ -51,28 +53,22 @@ OP_CATEGORY: dict[str, str] = {
     "conv": "conv",
     "maxpool": "pool",
     "avgpool": "pool",
-    "adaptiveavgpool": "pool",
-    "adaptivemaxpool": "pool",
+    "adaptive_avgpool": "pool",
     "gap": "reshape",
-    "gmp": "reshape",
     "flatten": "reshape",
     "bn": "norm",
-    "ln": "norm",
     "gn": "norm",
-    "lrn": "norm",
     "relu": "activation",
     "relu6": "activation",
-    "leakyrelu": "activation",
+    "leaky_relu": "activation",
     "gelu": "activation",
     "silu": "activation",
     "sigmoid": "activation",
     "tanh": "activation",
     "softmax": "activation",
     "hardswish": "activation",
-    "elu": "activation",
     "linear": "linear",
     "dropout": "dropout",
-    "dropout2d": "dropout",
     "identity": "other",
 }
 
@@ -80,14 +76,16 @@ OP_CATEGORY: dict[str, str] = {
 # before them ("conv 3×3, 64 + BN, ReLU") instead of giving them boxes of their own.
 FOLDABLE = frozenset({"norm", "activation", "dropout"})
 
-# Distinct mid-tone outline colours for nested receptive-field squares, innermost first.
+# Distinct outline colours for nested receptive-field squares, innermost first; each has
+# about 3:1 contrast or more against both white and #1e1e1e.
 SEQUENCE: tuple[str, ...] = (
-    "#e8743b", "#19a979", "#5899da", "#bf399e", "#f4b400", "#13a4b4", "#945ecf", "#ed4a7b",
+    "#e8743b", "#19a979", "#5899da", "#bf399e", "#b07d00", "#13a4b4",
+    "#945ecf", "#ed4a7b", "#6e9a00", "#a8743c", "#6a7fd0", "#d9534f",
 )
 
 
 def category(op: str) -> str:
     """The colour category of an op kind or group kind."""
-    if op in ("block", "repeat", "residual", "concat", "twin"):
+    if op in GROUP_OPS:
         return "group"
     return OP_CATEGORY.get(op, "other")

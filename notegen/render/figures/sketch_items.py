@@ -16,6 +16,8 @@ from notegen.engine.results import LayerResult
 from notegen.render.figures.labels import DISPLAY, group_lines, op_lines
 from notegen.render.figures.palette import FOLDABLE, category
 
+HOSTS = frozenset({"conv", "pool", "linear"})  # boxes that take folded ops as a third line
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -26,7 +28,8 @@ class Unit:
     category: str
     output: tuple[int, ...]
     group: bool = False
-    folded: tuple[str, ...] = ()
+    folded: tuple[str, ...] = ()  # ops written in the box, on a line of their own
+    then: tuple[str, ...] = ()  # ops written over the arrow that leaves the box
 
     @property
     def text(self) -> tuple[str, ...]:
@@ -50,6 +53,7 @@ class Skip:
     body: tuple["Item", ...]
     shortcut: tuple["Item", ...]
     output: tuple[int, ...]
+    then: tuple[str, ...] = ()  # ops after the merge, written over the next arrow ("ReLU")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Lanes:
     merge: str
     output: tuple[int, ...]
     inputs: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
 
 
 Item = Union[Unit, Terminal, Skip, Lanes]
@@ -126,17 +131,28 @@ def _open(node: LayerResult, depth: int, fold: bool, compact: bool) -> list[Item
 def _append_op(out: list[Item], node: LayerResult, fold: bool) -> None:
     kind = category(node.op)
     last = out[-1] if out else None
-    if (fold and kind in FOLDABLE and isinstance(last, Unit) and not last.group
-            and node.output == last.output):
-        out[-1] = replace(last, folded=last.folded + (DISPLAY.get(node.op, node.op),),
-                          output=node.output)
+    name = DISPLAY.get(node.op, node.op)
+    if fold and kind in FOLDABLE and isinstance(last, (Unit, Skip, Lanes)) and node.output == last.output:
+        if isinstance(last, Unit) and last.category in HOSTS and not last.then:
+            out[-1] = replace(last, folded=last.folded + (name,))
+        else:
+            # No layer box to write it in (after a merge, a stage, a flatten): on paper it
+            # goes over the arrow.
+            out[-1] = replace(last, then=last.then + (name,))
         return
     out.append(Unit(node.path, op_lines(node.op, node.args), kind, node.output))
 
 
 def _encoder_lines(encoder: Sequence[LayerResult]) -> tuple[str, ...]:
-    ops = sum(1 for top in encoder for n in top.walk() if not n.is_group)
-    return ("encoder f(·)", f"{ops} ops", "shared weights")
+    """``encoder f(·)`` and what it is made of: ``3 conv, 2 pool, 1 fc``."""
+    counts: dict[str, int] = {}
+    for top in encoder:
+        for node in top.walk():
+            if not node.is_group and category(node.op) in ("conv", "pool", "linear"):
+                word = {"conv": "conv", "pool": "pool", "linear": "fc"}[category(node.op)]
+                counts[word] = counts.get(word, 0) + 1
+    made_of = ", ".join(f"{n} {word}" for word, n in counts.items())
+    return ("encoder f(·)", made_of) if made_of else ("encoder f(·)",)
 
 
 def _subscript(n: int) -> str:

@@ -2,9 +2,8 @@
 
 Flow runs left to right along a baseline; residual skips are arcs above their body,
 parallel lanes are stacked one above the other between a split and a merge, and a
-sequence too long for the width wraps into rows joined by a return line. Text widths are
-estimated from character counts (DejaVu Sans averages ≈0.6 em), which is all the layout
-needs to keep labels apart; no font is ever measured, so the layout is exact arithmetic.
+sequence too long for the width wraps into rows joined by a return line. Text is sized
+from a table of glyph widths (:mod:`text_metrics`), so the layout is plain arithmetic.
 """
 
 from __future__ import annotations
@@ -14,14 +13,16 @@ from typing import Sequence
 
 from notegen.render.figures.labels import MERGE_SYMBOL, shape_text
 from notegen.render.figures.sketch_items import Item, Lanes, Skip, Terminal, Unit
+from notegen.render.figures.text_metrics import text_width
 
 FONT = 7.5  # pt, text in boxes
 SMALL = 6.5  # pt, text on the page (shapes, notes)
 BOX_H = 0.56
-BOX_MIN_W = 0.8
+BOX_MIN_W = 0.72
 BOX_PAD = 0.08
 TERMINAL_H = 0.28
 GAP_MIN = 0.3
+GAP_PAD = 0.16  # clear space around a label under an arrow
 NODE_D = 0.26
 SPLIT_LEAD = 0.2
 ARC_CLEAR = 0.14
@@ -30,10 +31,6 @@ TWIN_GAP = 0.36
 STUB = 0.12  # length of the wrap line's stubs
 LABEL_DROP = 0.04  # shape labels hang this far under their arrow
 LEFT, RIGHT, TOP = 0.3, 0.1, 0.1
-
-
-def text_width(text: str, size: float) -> float:
-    return len(text) * 0.6 * size / 72
 
 
 def line_height(size: float) -> float:
@@ -91,22 +88,41 @@ class Ext:
     down: float
 
 
-class _Canvas:
+class Canvas:
     def __init__(self) -> None:
         self.boxes: list[Box] = []
         self.nodes: list[Node] = []
         self.lines: list[Line] = []
         self.labels: list[Label] = []
 
-    def arrow(self, x0: float, x1: float, y: float, shape: tuple[int, ...] | None) -> None:
+    def arrow(self, x0: float, x1: float, y: float, shape: tuple[int, ...] | None,
+              above: tuple[str, ...] = ()) -> None:
         self.lines.append(Line(((x0, y), (x1, y)), "flow"))
         if shape is not None:
             self.labels.append(Label((x0 + x1) / 2, y + LABEL_DROP, shape_text(shape)))
+        if above:
+            self.labels.append(Label((x0 + x1) / 2, y - LABEL_DROP, ", ".join(above),
+                                     va="bottom", role="note"))
+
+    def arrow_after(self, item: Item, x: float, y: float) -> float:
+        """The labelled arrow that leaves ``item`` at ``x``; returns where it ends."""
+        end = x + gap_after(item)
+        self.arrow(x, end, y, item.output, then(item))
+        return end
+
+
+def then(item: Item) -> tuple[str, ...]:
+    return () if isinstance(item, Terminal) else item.then
 
 
 def gap(shape: tuple[int, ...]) -> float:
-    """Arrow length after an item: room for its output shape written under the arrow."""
-    return max(GAP_MIN, text_width(shape_text(shape), SMALL) + 0.1)
+    """Arrow length for a shape written under it."""
+    return max(GAP_MIN, text_width(shape_text(shape), SMALL) + GAP_PAD)
+
+
+def gap_after(item: Item) -> float:
+    """Arrow length after ``item``: room for its output shape and any op written above."""
+    return max(gap(item.output), text_width(", ".join(then(item)), SMALL) + GAP_PAD)
 
 
 def _merge_text(item: Lanes) -> str:
@@ -131,7 +147,8 @@ def _lanes_of(item: Lanes, shape: tuple[int, ...]) -> tuple[tuple[Item, ...], ..
 def measure(item: Item, shape: tuple[int, ...]) -> Ext:
     """Size of ``item`` given the shape flowing into it (needed for identity paths)."""
     if isinstance(item, Unit):
-        w = max(BOX_MIN_W, max(text_width(t, FONT) for t in item.text) + 2 * BOX_PAD)
+        w = max(BOX_MIN_W, max(text_width(t, FONT, bold=item.group) for t in item.text)
+                + 2 * BOX_PAD)
         return Ext(w, BOX_H / 2, BOX_H / 2)
     if isinstance(item, Terminal):
         return Ext(text_width(item.text, FONT) + 0.2, TERMINAL_H / 2, TERMINAL_H / 2)
@@ -144,7 +161,7 @@ def measure_seq(items: Sequence[Item], shape: tuple[int, ...]) -> Ext:
     w, up, down = 0.0, 0.0, line_height(SMALL) + LABEL_DROP
     for i, item in enumerate(items):
         ext = measure(item, shape)
-        w += ext.w + (gap(item.output) if i < len(items) - 1 else 0.0)
+        w += ext.w + (gap_after(item) if i < len(items) - 1 else 0.0)
         up, down = max(up, ext.up), max(down, ext.down)
         shape = item.output
     return Ext(w, up, down)
@@ -153,9 +170,8 @@ def measure_seq(items: Sequence[Item], shape: tuple[int, ...]) -> Ext:
 def _skip_plan(item: Skip, shape: tuple[int, ...]) -> tuple[Ext, float, float, Ext]:
     """(extent, node centre x, arc height above baseline, shortcut extent)."""
     body = measure_seq(item.body, shape) if item.body else Ext(0.0, BOX_H / 2, BOX_H / 2)
-    body_out = item.body[-1].output if item.body else shape
     short = measure_seq(item.shortcut, shape) if item.shortcut else Ext(0.0, 0.0, 0.0)
-    xc = SPLIT_LEAD + body.w + gap(body_out) + NODE_D / 2
+    xc = SPLIT_LEAD + body.w + (gap_after(item.body[-1]) if item.body else GAP_MIN) + NODE_D / 2
     if item.shortcut:
         xc = max(xc, short.w + 2 * SPLIT_LEAD)
         arc = body.up + ARC_CLEAR + short.down
@@ -181,12 +197,12 @@ def _lanes_plan(item: Lanes, shape: tuple[int, ...]):
     if item.merge == "none" and item.kind == "twin":
         return Ext(max(e.w for e in exts), total / 2, total / 2), ys, exts, 0.0, 0.0, lead
     node_w = max(NODE_D, text_width(_merge_text(item), FONT) + 0.14)
-    reach = max(e.w + gap(lane[-1].output if lane else shape) for e, lane in zip(exts, lanes))
+    reach = max(e.w + (gap_after(lane[-1]) if lane else gap(shape)) for e, lane in zip(exts, lanes))
     xc = lead + reach + node_w / 2
     return Ext(xc + node_w / 2, total / 2, total / 2), ys, exts, xc, node_w, lead
 
 
-def place(item: Item, x: float, y: float, shape: tuple[int, ...], cv: _Canvas) -> None:
+def place(item: Item, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
     """Draw ``item`` with its left edge at ``x`` and its baseline at ``y``."""
     if isinstance(item, Unit):
         ext = measure(item, shape)
@@ -202,19 +218,18 @@ def place(item: Item, x: float, y: float, shape: tuple[int, ...], cv: _Canvas) -
 
 
 def place_seq(items: Sequence[Item], x: float, y: float, shape: tuple[int, ...],
-              cv: _Canvas) -> float:
+              cv: Canvas) -> float:
     """Place ``items`` joined by labelled arrows; returns the x where the last one ends."""
     for i, item in enumerate(items):
         place(item, x, y, shape, cv)
         x += measure(item, shape).w
         shape = item.output
         if i < len(items) - 1:
-            cv.arrow(x, x + gap(shape), y, shape)
-            x += gap(shape)
+            x = cv.arrow_after(item, x, y)
     return x
 
 
-def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: _Canvas) -> None:
+def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
     _, xc, arc, short = _skip_plan(item, shape)
     xc += x
     cv.nodes.append(Node(x, y, 0.06, 0.06, "", "dot", item.path))
@@ -222,7 +237,7 @@ def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: _Can
     if item.body:
         cv.arrow(x, x + SPLIT_LEAD, y, None)
         end = place_seq(item.body, x + SPLIT_LEAD, y, shape, cv)
-        cv.arrow(end, xc - NODE_D / 2, y, item.body[-1].output)
+        cv.arrow(end, xc - NODE_D / 2, y, item.body[-1].output, then(item.body[-1]))
     else:
         cv.arrow(x, xc - NODE_D / 2, y, None)
     cv.nodes.append(Node(xc, y, NODE_D, NODE_D, MERGE_SYMBOL["add"], "circle", item.path))
@@ -238,7 +253,7 @@ def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: _Can
         cv.labels.append(Label((x + xc) / 2, top - 0.03, "identity", va="bottom", role="note"))
 
 
-def _place_lanes(item: Lanes, x: float, y: float, shape: tuple[int, ...], cv: _Canvas) -> None:
+def _place_lanes(item: Lanes, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
     ext, ys, exts, xc, node_w, lead = _lanes_plan(item, shape)
     lanes = _lanes_of(item, shape)
     xc += x
@@ -258,7 +273,8 @@ def _place_lanes(item: Lanes, x: float, y: float, shape: tuple[int, ...], cv: _C
         points = ((end, ly), tip) if abs(ly - y) < 1e-9 else ((end, ly), (xc, ly), tip)
         cv.lines.append(Line(points, "flow", path=item.path))
         seg = xc - node_w / 2 if abs(ly - y) < 1e-9 else xc
-        cv.labels.append(Label(end + min(gap(out), seg - end) / 2, ly + LABEL_DROP, shape_text(out)))
+        at = end + min(gap(out), seg - end) / 2 if lane else (x + seg) / 2  # identity: mid-lane
+        cv.labels.append(Label(at, ly + LABEL_DROP, shape_text(out)))
     if not (item.merge == "none" and item.kind == "twin"):
         shape_kind = "circle" if item.merge == "concat" else "pill"
         cv.nodes.append(Node(xc, y, node_w, NODE_D, _merge_text(item), shape_kind, item.path))
@@ -266,7 +282,7 @@ def _place_lanes(item: Lanes, x: float, y: float, shape: tuple[int, ...], cv: _C
         _shared_weights(item, lanes, x, y, ys, exts, shape, cv)
 
 
-def _shared_weights(item: Lanes, lanes, x: float, y: float, ys, exts, shape, cv: _Canvas) -> None:
+def _shared_weights(item: Lanes, lanes, x: float, y: float, ys, exts, shape, cv: Canvas) -> None:
     """A dashed link between neighbouring copies of the encoder: their weights are one."""
     if not item.lanes or not item.lanes[0]:
         return
