@@ -6,10 +6,12 @@ reported together (Pelican-style), then the build stops once.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from typing import Any, MutableMapping
 
 from notegen.errors import ErrorCollector, NotegenError
-from notegen.model import Content, Example, Network, Topic
+from notegen.model import Content
 from notegen.sources.examples import parse_example
 from notegen.sources.patterns import parse_patterns
 from notegen.sources.specs import network_from_data
@@ -25,14 +27,22 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _read(path: Path, errors: ErrorCollector) -> str | None:
+def _read(path: Path, errors: ErrorCollector) -> bytes | None:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        errors.add(display_path(path), 0, "the file is not UTF-8 text", "save it as UTF-8")
+        return path.read_bytes()
     except OSError as exc:
         errors.add(display_path(path), 0, f"cannot read the file: {exc.strerror}")
     return None
+
+
+def _parse(kind: str, text: str, shown: str, errors: ErrorCollector) -> Any:
+    if kind == "topics":
+        return parse_topic(text, shown, errors)
+    if kind == "examples":
+        return parse_example(text, shown, errors)
+    if kind == "networks":
+        return network_from_data(load_yaml(text, shown), shown, errors=errors)
+    return parse_patterns(text, shown, errors)
 
 
 def source_files(root: Path) -> dict[str, list[Path]]:
@@ -45,36 +55,50 @@ def source_files(root: Path) -> dict[str, list[Path]]:
     }
 
 
-def load_content(root: Path) -> Content:
-    """Parse every source under ``root``; raise NotegenError listing every problem found."""
+def load_content(root: Path, memo: MutableMapping[str, tuple[str, Any]] | None = None) -> Content:
+    """Parse every source under ``root``; raise NotegenError listing every problem found.
+
+    ``memo`` maps a shown path to (sha256 of its bytes, parsed result); a file whose bytes
+    are unchanged is not parsed again, and the memo is updated with what was parsed.
+    """
     if not root.is_dir():
         raise NotegenError([f"{display_path(root)}: no such content folder "
                             "(it should hold topics/, examples/ and networks/)"])
+    memo = {} if memo is None else memo
     errors = ErrorCollector()
-    files = source_files(root)
-    topics: list[Topic] = []
-    examples: list[Example] = []
-    networks: list[Network] = []
-    patterns = []
-    for kind, paths in files.items():
+    parsed: dict[str, list[Any]] = {"topics": [], "examples": [], "networks": [], "patterns": []}
+    seen = set()
+    for kind, paths in source_files(root).items():
         for path in paths:
-            text = _read(path, errors)
-            if text is None:
+            data = _read(path, errors)
+            if data is None:
                 continue
             shown = display_path(path)
-            try:
-                if kind == "topics":
-                    item = parse_topic(text, shown, errors)
-                    topics += [item] if item else []
-                elif kind == "examples":
-                    item = parse_example(text, shown, errors)
-                    examples += [item] if item else []
-                elif kind == "networks":
-                    net = network_from_data(load_yaml(text, shown), shown, errors=errors)
-                    networks += [net] if net else []
-                else:
-                    patterns += parse_patterns(text, shown, errors)
-            except NotegenError as exc:  # a YAML syntax error: record it, go on with the others
-                errors.extend(e for e in exc.errors if not isinstance(e, str))
+            seen.add(shown)
+            digest = hashlib.sha256(data).hexdigest()
+            if shown in memo and memo[shown][0] == digest:
+                item = memo[shown][1]
+            else:
+                try:
+                    item = _parse(kind, data.decode("utf-8"), shown, errors)
+                except UnicodeDecodeError:
+                    errors.add(shown, 0, "the file is not UTF-8 text", "save it as UTF-8")
+                    continue
+                except NotegenError as exc:  # a YAML syntax error: record it, go on with the others
+                    errors.extend(e for e in exc.errors if not isinstance(e, str))
+                    continue
+                memo[shown] = (digest, item)
+            if kind == "patterns":
+                parsed[kind].extend(item)
+            elif item is not None:
+                parsed[kind].append(item)
+    for gone in set(memo) - seen:
+        del memo[gone]
     errors.raise_if_any()
-    return Content(tuple(topics), tuple(examples), tuple(networks), tuple(patterns))
+    return Content(tuple(parsed["topics"]), tuple(parsed["examples"]), tuple(parsed["networks"]),
+                   tuple(parsed["patterns"]))
+
+
+def source_digests(memo: MutableMapping[str, tuple[str, Any]]) -> dict[str, str]:
+    """{shown path: sha256} of the sources last loaded with ``memo``."""
+    return {path: digest for path, (digest, _) in memo.items()}

@@ -13,7 +13,7 @@ CASES = {
     "yaml syntax": (HEAD + "layers:\n  - conv: {out: 8, k: 3\n  - relu\n", 4,
                     ["YAML syntax error while parsing a flow mapping", "noticed on line 6"]),
     "bare op with sibling keys": (HEAD + "layers:\n  - relu\n    repeat: 2\n", 5,
-                                  ["mapping values are not allowed here", "write '- relu: {}' instead"]),
+                                  ["mapping values are not allowed", "write '- relu: {}' instead"]),
     "unknown op suggests": (HEAD + "layers:\n  - conv: {out: 8, k: 3}\n  - rleu\n", 5,
                             ["unknown op or block 'rleu'", "did you mean 'relu'"]),
     "unknown top key suggests": ("title: T\ninput: [3, 32, 32]\nlayer:\n  - relu\n", 3,

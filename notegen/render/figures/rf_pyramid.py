@@ -72,6 +72,7 @@ def plain_chain(result: NetworkResult) -> list[LayerResult] | None:
 
 
 def _windows(chain: Sequence[LayerResult], axis: int) -> list[_Layer]:
+    """The sliding-window layers of ``chain`` up to the last feature map, per the op registry."""
     out: list[_Layer] = []
     for layer in chain:
         if layer.rf is None or len(layer.output) != 3:
@@ -79,11 +80,10 @@ def _windows(chain: Sequence[LayerResult], axis: int) -> list[_Layer]:
         window = OPS[layer.op].window(layer.args, layer.input)
         if not isinstance(window, Window):
             continue  # identity: the field is unchanged, the row would repeat the one below
-        d = layer.args.get("d", (1, 1))[axis]
-        pads = layer.args.get("p")
-        right = pads[axis][1] if isinstance(pads, tuple) and isinstance(pads[axis], tuple) else window.p[axis]
-        out.append(_Layer(layer, layer.rf, window.k[axis], window.s[axis], window.p[axis], d,
-                          right, layer.output[1 + axis]))
+        pads = layer.args.get("p")  # ((top, bottom), (left, right)) for conv and pools
+        right = pads[axis][1] if isinstance(pads, tuple) and isinstance(pads[axis], tuple) else 0
+        out.append(_Layer(layer, layer.rf, window.k[axis], window.s[axis], window.p[axis],
+                          layer.args.get("d", (1, 1))[axis], right, layer.output[1 + axis]))
     return out
 
 
@@ -93,49 +93,60 @@ def taps(u: int, k: int, s: int, p: int, d: int) -> range:
     return range(first, first + k, d)
 
 
+def _trace(layers: list[_Layer], sizes: list[int], unit: int) -> tuple[list[set[int]], list[PyramidLink]]:
+    """Units reached in each row (input first) from ``unit`` of the top row, and the links."""
+    reached: list[set[int]] = [set() for _ in sizes]
+    reached[-1] = {unit}
+    links: list[PyramidLink] = []
+    for row in range(len(layers), 0, -1):
+        lay = layers[row - 1]
+        for v in sorted(reached[row]):
+            if not 0 <= v < sizes[row]:
+                continue  # padding: it has no inputs
+            for t in taps(v, lay.k, lay.s, lay.p, lay.d):
+                links.append(PyramidLink(row, v, t, not 0 <= t < sizes[row - 1]))
+                reached[row - 1].add(t)
+    return reached, links
+
+
+def _row(r: int, layers: list[_Layer], n: int, start: float, jump: int, reached: set[int],
+         x_range: tuple[float, float], axis: int) -> PyramidRow:
+    """Row ``r``: its real units, and the padding the layer above adds, within ``x_range``."""
+    above = layers[r] if r < len(layers) else None
+    first = min([-above.p if above else 0, *reached])
+    last = max([n - 1 + (above.pad_right if above else 0), *reached])
+    units = tuple(PyramidUnit(i, start + i * jump, 0 <= i < n, i in reached)
+                  for i in range(first, last + 1)
+                  if x_range[0] <= start + i * jump <= x_range[1])
+    if r == 0:
+        return PyramidRow("input", f"{n} px", 1, jump, units)
+    lay = layers[r - 1]
+    detail = f"k{(lay.k - 1) // lay.d + 1} s{lay.s} p{lay.p}" + (f" d{lay.d}" if lay.d != 1 else "")
+    return PyramidRow(lay.layer.path, detail, lay.rf.size[axis], jump, units)
+
+
 def rf_pyramid(result: NetworkResult, axis: int = 1, unit: int | None = None) -> RFPyramid | None:
-    """The pyramid for output unit ``unit`` (default: the centre one) along ``axis``."""
+    """The pyramid for output unit ``unit`` (default: the centre one) along ``axis``.
+
+    None for networks with parallel paths, fields wider than MAX_FIELD, or a unit that
+    sees only padding.
+    """
     chain = plain_chain(result)
     if chain is None or len(result.input) != 3:
         return None
     layers = _windows(chain, axis)
     if not layers or layers[-1].rf.size[axis] > MAX_FIELD:
         return None
-    top = layers[-1]
-    u = (top.n - 1) // 2 if unit is None else unit
+    u = (layers[-1].n - 1) // 2 if unit is None else unit
     sizes = [result.input[1 + axis]] + [lay.n for lay in layers]
     starts = [0.0] + [lay.rf.start[axis] for lay in layers]
     jumps = [1] + [lay.rf.jump[axis] for lay in layers]
-    reached: list[set[int]] = [set() for _ in sizes]
-    reached[-1] = {u}
-    links: list[PyramidLink] = []
-    for row in range(len(layers), 0, -1):
-        lay = layers[row - 1]
-        for v in sorted(reached[row]):
-            if not 0 <= v < sizes[row]:
-                continue
-            for t in taps(v, lay.k, lay.s, lay.p, lay.d):
-                pad = not 0 <= t < sizes[row - 1]
-                links.append(PyramidLink(row, v, t, pad))
-                reached[row - 1].add(t)
+    reached, links = _trace(layers, sizes, u)
+    real = [i for i in reached[0] if 0 <= i < sizes[0]]
+    if not real:
+        return None
     xs = [starts[r] + i * jumps[r] for r in range(len(sizes)) for i in reached[r]]
-    lo, hi = min(xs) - 1, max(xs) + 1
-    rows = []
-    for r, n in enumerate(sizes):
-        above = layers[r] if r < len(layers) else None
-        first = -above.p if above else 0
-        last = n - 1 + (above.pad_right if above else 0)
-        first = min([first] + [i for i in reached[r]])
-        last = max([last] + [i for i in reached[r]])
-        units = tuple(PyramidUnit(i, starts[r] + i * jumps[r], 0 <= i < n, i in reached[r])
-                      for i in range(first, last + 1)
-                      if lo <= starts[r] + i * jumps[r] <= hi)
-        if r == 0:
-            label, detail, size = "input", f"{n} px", 1
-        else:
-            lay = layers[r - 1]
-            label, size = lay.layer.path, lay.rf.size[axis]
-            detail = f"k{(lay.k - 1) // lay.d + 1} s{lay.s} p{lay.p}" + (f" d{lay.d}" if lay.d != 1 else "")
-        rows.append(PyramidRow(label, detail, size, jumps[r], units))
-    field = (min(i for i in reached[0] if 0 <= i < sizes[0]), max(i for i in reached[0] if 0 <= i < sizes[0]))
-    return RFPyramid(axis, tuple(rows), tuple(links), field)
+    x_range = (min(xs) - 1, max(xs) + 1)  # one input unit of context either side
+    rows = tuple(_row(r, layers, n, starts[r], jumps[r], reached[r], x_range, axis)
+                 for r, n in enumerate(sizes))
+    return RFPyramid(axis, rows, tuple(links), (min(real), max(real)))

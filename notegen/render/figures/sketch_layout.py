@@ -89,6 +89,8 @@ class Ext:
 
 
 class Canvas:
+    """Collects the primitives placed so far."""
+
     def __init__(self) -> None:
         self.boxes: list[Box] = []
         self.nodes: list[Node] = []
@@ -153,8 +155,8 @@ def measure(item: Item, shape: tuple[int, ...]) -> Ext:
     if isinstance(item, Terminal):
         return Ext(text_width(item.text, FONT) + 0.2, TERMINAL_H / 2, TERMINAL_H / 2)
     if isinstance(item, Skip):
-        return _skip_plan(item, shape)[0]
-    return _lanes_plan(item, shape)[0]
+        return _skip_plan(item, shape).ext
+    return _lanes_plan(item, shape).ext
 
 
 def measure_seq(items: Sequence[Item], shape: tuple[int, ...]) -> Ext:
@@ -167,8 +169,15 @@ def measure_seq(items: Sequence[Item], shape: tuple[int, ...]) -> Ext:
     return Ext(w, up, down)
 
 
-def _skip_plan(item: Skip, shape: tuple[int, ...]) -> tuple[Ext, float, float, Ext]:
-    """(extent, node centre x, arc height above baseline, shortcut extent)."""
+@dataclass(frozen=True)
+class SkipPlan:
+    ext: Ext
+    node_x: float  # merge centre, from the item's left edge
+    arc: float  # height of the arc above the baseline
+    shortcut: Ext
+
+
+def _skip_plan(item: Skip, shape: tuple[int, ...]) -> SkipPlan:
     body = measure_seq(item.body, shape) if item.body else Ext(0.0, BOX_H / 2, BOX_H / 2)
     short = measure_seq(item.shortcut, shape) if item.shortcut else Ext(0.0, 0.0, 0.0)
     xc = SPLIT_LEAD + body.w + (gap_after(item.body[-1]) if item.body else GAP_MIN) + NODE_D / 2
@@ -178,15 +187,29 @@ def _skip_plan(item: Skip, shape: tuple[int, ...]) -> tuple[Ext, float, float, E
         up = arc + short.up
     else:
         arc = body.up + ARC_CLEAR
-        up = arc + line_height(SMALL) + 0.04
-    return Ext(xc + NODE_D / 2, up, max(body.down, NODE_D / 2)), xc, arc, short
+        up = arc + line_height(SMALL) + 0.04  # room for "identity" over the arc
+    return SkipPlan(Ext(xc + NODE_D / 2, up, max(body.down, NODE_D / 2)), xc, arc, short)
 
 
-def _lanes_plan(item: Lanes, shape: tuple[int, ...]):
-    """(extent, lane baselines, lane extents, node centre x, node width, lead)."""
+@dataclass(frozen=True)
+class LanesPlan:
+    ext: Ext
+    baselines: tuple[float, ...]  # of each lane, relative to the item's baseline
+    lanes: tuple[Ext, ...]
+    node_x: float  # merge centre, from the item's left edge (0 when the lanes do not join)
+    node_w: float
+    lead: float  # from the split to where the lanes start
+
+
+def _joins(item: Lanes) -> bool:
+    """Whether the lanes meet in a merge (a twin with merge: none keeps them apart)."""
+    return not (item.kind == "twin" and item.merge == "none")
+
+
+def _lanes_plan(item: Lanes, shape: tuple[int, ...]) -> LanesPlan:
     lanes = _lanes_of(item, shape)
-    exts = [measure_seq(lane, shape) if lane else Ext(0.0, 0.1, line_height(SMALL) + 0.08)
-            for lane in lanes]
+    exts = tuple(measure_seq(lane, shape) if lane else Ext(0.0, 0.1, line_height(SMALL) + 0.08)
+                 for lane in lanes)
     spacing = TWIN_GAP if item.kind == "twin" else LANE_GAP
     total = sum(e.up + e.down for e in exts) + spacing * (len(exts) - 1)
     ys, y = [], -total / 2
@@ -194,12 +217,13 @@ def _lanes_plan(item: Lanes, shape: tuple[int, ...]):
         ys.append(y + e.up)
         y += e.up + e.down + spacing
     lead = 0.0 if item.kind == "twin" else SPLIT_LEAD
-    if item.merge == "none" and item.kind == "twin":
-        return Ext(max(e.w for e in exts), total / 2, total / 2), ys, exts, 0.0, 0.0, lead
+    if not _joins(item):
+        return LanesPlan(Ext(max(e.w for e in exts), total / 2, total / 2), tuple(ys), exts,
+                         0.0, 0.0, lead)
     node_w = max(NODE_D, text_width(_merge_text(item), FONT) + 0.14)
     reach = max(e.w + (gap_after(lane[-1]) if lane else gap(shape)) for e, lane in zip(exts, lanes))
     xc = lead + reach + node_w / 2
-    return Ext(xc + node_w / 2, total / 2, total / 2), ys, exts, xc, node_w, lead
+    return LanesPlan(Ext(xc + node_w / 2, total / 2, total / 2), tuple(ys), exts, xc, node_w, lead)
 
 
 def place(item: Item, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
@@ -230,10 +254,9 @@ def place_seq(items: Sequence[Item], x: float, y: float, shape: tuple[int, ...],
 
 
 def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
-    _, xc, arc, short = _skip_plan(item, shape)
-    xc += x
+    plan = _skip_plan(item, shape)
+    xc = x + plan.node_x
     cv.nodes.append(Node(x, y, 0.06, 0.06, "", "dot", item.path))
-    end = x + SPLIT_LEAD
     if item.body:
         cv.arrow(x, x + SPLIT_LEAD, y, None)
         end = place_seq(item.body, x + SPLIT_LEAD, y, shape, cv)
@@ -241,9 +264,9 @@ def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: Canv
     else:
         cv.arrow(x, xc - NODE_D / 2, y, None)
     cv.nodes.append(Node(xc, y, NODE_D, NODE_D, MERGE_SYMBOL["add"], "circle", item.path))
-    top = y - arc
+    top = y - plan.arc
     if item.shortcut:
-        sx = x + (xc - x - short.w) / 2
+        sx = x + (xc - x - plan.shortcut.w) / 2
         cv.lines.append(Line(((x, y), (x, top), (sx, top)), "skip", path=item.path))
         send = place_seq(item.shortcut, sx, top, shape, cv)
         cv.lines.append(Line(((send, top), (xc, top), (xc, y - NODE_D / 2)), "skip", path=item.path))
@@ -254,43 +277,47 @@ def _place_skip(item: Skip, x: float, y: float, shape: tuple[int, ...], cv: Canv
 
 
 def _place_lanes(item: Lanes, x: float, y: float, shape: tuple[int, ...], cv: Canvas) -> None:
-    ext, ys, exts, xc, node_w, lead = _lanes_plan(item, shape)
+    plan = _lanes_plan(item, shape)
     lanes = _lanes_of(item, shape)
-    xc += x
+    xc, node_w = x + plan.node_x, plan.node_w
     if item.kind == "concat":
         cv.nodes.append(Node(x, y, 0.06, 0.06, "", "dot", item.path))
-    for lane, ly, lext in zip(lanes, ys, exts):
-        ly += y
-        start = x + lead
+    for lane, rel in zip(lanes, plan.baselines):
+        ly = y + rel
+        start = x + plan.lead
         if item.kind == "concat":
             points = ((x, y), (x, ly), (start, ly)) if lane else ((x, y), (x, ly))
             cv.lines.append(Line(points, "flow", arrow=bool(lane), path=item.path))
         end = place_seq(lane, start, ly, shape, cv) if lane else x
-        if item.merge == "none" and item.kind == "twin":
+        if not _joins(item):
             continue
         out = lane[-1].output if lane else shape
-        tip = (xc - node_w / 2, y) if abs(ly - y) < 1e-9 else (xc, y + (NODE_D / 2 if ly > y else -NODE_D / 2))
-        points = ((end, ly), tip) if abs(ly - y) < 1e-9 else ((end, ly), (xc, ly), tip)
+        level = abs(ly - y) < 1e-9  # the middle lane runs straight into the merge
+        if level:
+            seg, points = xc - node_w / 2, ((end, ly), (xc - node_w / 2, y))
+        else:
+            tip = (xc, y + (NODE_D / 2 if ly > y else -NODE_D / 2))
+            seg, points = xc, ((end, ly), (xc, ly), tip)
         cv.lines.append(Line(points, "flow", path=item.path))
-        seg = xc - node_w / 2 if abs(ly - y) < 1e-9 else xc
         at = end + min(gap(out), seg - end) / 2 if lane else (x + seg) / 2  # identity: mid-lane
         cv.labels.append(Label(at, ly + LABEL_DROP, shape_text(out)))
-    if not (item.merge == "none" and item.kind == "twin"):
-        shape_kind = "circle" if item.merge == "concat" else "pill"
-        cv.nodes.append(Node(xc, y, node_w, NODE_D, _merge_text(item), shape_kind, item.path))
+    if _joins(item):
+        kind = "circle" if item.merge == "concat" else "pill"
+        cv.nodes.append(Node(xc, y, node_w, NODE_D, _merge_text(item), kind, item.path))
     if item.kind == "twin":
-        _shared_weights(item, lanes, x, y, ys, exts, shape, cv)
+        _shared_weights(item, lanes, x, y, plan, shape, cv)
 
 
-def _shared_weights(item: Lanes, lanes, x: float, y: float, ys, exts, shape, cv: Canvas) -> None:
+def _shared_weights(item: Lanes, lanes: tuple[tuple[Item, ...], ...], x: float, y: float,
+                    plan: LanesPlan, shape: tuple[int, ...], cv: Canvas) -> None:
     """A dashed link between neighbouring copies of the encoder: their weights are one."""
     if not item.lanes or not item.lanes[0]:
         return
-    head = measure(lanes[0][0], shape).w + gap(shape)
-    enc = measure_seq(item.lanes[0], shape).w
-    mx = x + head + enc / 2
+    head = measure(lanes[0][0], shape).w + gap(shape)  # the input pill and its arrow
+    mx = x + head + measure_seq(item.lanes[0], shape).w / 2
     for i in range(len(lanes) - 1):
-        y0, y1 = y + ys[i] + exts[i].down, y + ys[i + 1] - exts[i + 1].up
+        y0 = y + plan.baselines[i] + plan.lanes[i].down
+        y1 = y + plan.baselines[i + 1] - plan.lanes[i + 1].up
         cv.lines.append(Line(((mx, y0), (mx, y1)), "shared", arrow=False, dashed=True,
                              path=item.path))
         cv.labels.append(Label(mx + 0.06, (y0 + y1) / 2, "shared weights", ha="left",
