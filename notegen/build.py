@@ -2,52 +2,75 @@
 
 Everything is read, computed, planned and rendered in memory first; only when every source
 is valid does the vault writer touch the output folder, so a bad source leaves the vault
-exactly as it was.
+exactly as it was. A cache in the vault lets a rebuild redo only what changed: unchanged
+sources are not parsed again, notes whose inputs did not change are not re-rendered,
+figures whose geometry did not change are not redrawn, and a rebuild with nothing changed
+stops after comparing fingerprints.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Mapping
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
 
+from notegen import __version__
 from notegen.config import BuildOptions
 from notegen.engine import analyze
 from notegen.engine.results import NetworkResult
 from notegen.engine.solutions import ExampleSolution, solve
 from notegen.errors import ErrorCollector, NotegenError
 from notegen.model import Content
-from notegen.plan.vault_plan import VaultPlan, plan_vault
-from notegen.render.environment import make_environment
-from notegen.render.notes import RenderInputs, render_notes
-from notegen.sources.content import load_content
+from notegen.plan.incremental import code_digest, digest, folder_digest, note_keys
+from notegen.plan.vault_plan import ATTACHMENTS, VaultPlan, plan_vault
+from notegen.sources.content import load_content, source_digests, source_files
+from notegen.vault.cache import (FIGURE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
+                                 vault_state)
 from notegen.vault.check import Problem, check_vault
 from notegen.vault.writer import GeneratedFile, WriteReport, write_vault
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class BuildOutcome:
-    report: WriteReport
+    report: WriteReport | None  # None: nothing changed since the last build, nothing was read
     problems: tuple[Problem, ...]
     notes: int
     figures: int
+    rendered: int = 0  # notes rendered this time (the others came from the cache)
+    drawn: int = 0     # figures drawn this time
+    rendered_paths: tuple[str, ...] = field(default=())
+
+    def summary_line(self) -> str:
+        if self.report is None:
+            return "nothing changed since the last build"
+        return (f"{self.rendered} of {self.notes} notes rendered, {self.drawn} of {self.figures} "
+                f"figures drawn; {self.report.summary_line()}")
 
 
-def analyze_networks(content: Content) -> dict[str, NetworkResult]:
+def analyze_networks(content: Content, memo: dict[str, NetworkResult],
+                     digests: Mapping[str, str]) -> dict[str, NetworkResult]:
+    """Every network's figures; a spec whose bytes are unchanged reuses its last result."""
     errors = ErrorCollector()
-    results = {}
+    results, fresh = {}, {}
     for net in content.networks:
+        key = digests[net.loc.path]
         try:
-            results[net.title] = analyze(net)
+            results[net.title] = fresh[key] = memo[key] if key in memo else analyze(net)
         except NotegenError as exc:
             errors.extend(exc.errors)
     errors.raise_if_any()
+    memo.clear()
+    memo.update(fresh)
     return results
 
 
-def solve_examples(content: Content) -> dict[str, ExampleSolution]:
+def solve_examples(content: Content, titles: set[str]) -> dict[str, ExampleSolution]:
     errors = ErrorCollector()
     solutions = {}
     for example in content.examples:
+        if example.title not in titles:
+            continue
         try:
             solutions[example.title] = solve(example)
         except NotegenError as exc:
@@ -56,21 +79,112 @@ def solve_examples(content: Content) -> dict[str, ExampleSolution]:
     return solutions
 
 
-def render_vault(options: BuildOptions, plan: VaultPlan, content: Content,
-                 networks: Mapping[str, NetworkResult],
-                 solutions: Mapping[str, ExampleSolution]) -> list[GeneratedFile]:
-    inputs = RenderInputs(plan, content, networks, solutions, figures={})
-    notes, errors = render_notes(make_environment(options.templates), inputs)
-    errors.raise_if_any()
-    return [GeneratedFile(path, text.encode("utf-8")) for path, text in notes]
+def figure_jobs(plan: VaultPlan, content: Content, networks: Mapping[str, NetworkResult],
+                solutions: Mapping[str, ExampleSolution], stale: set[str]) -> dict[str, list]:
+    """{note title: [FigureJob]} for the notes being rendered."""
+    from notegen.plan.names import slugify
+    from notegen.render.figures import network_figures, rf_figures
+
+    net_jobs = {title: network_figures(result, slugify(title)) for title, result in networks.items()
+                if plan.by_title[title].path in stale or any(
+                    plan.by_title[t].path in stale for t in plan.network_topics.get(title, ()))}
+    jobs: dict[str, list] = {}
+    for title in net_jobs:
+        jobs[title] = net_jobs[title]
+    for topic in content.topics:
+        if plan.by_title[topic.title].path in stale:
+            jobs[topic.title] = [j for n in plan.topic_networks.get(topic.title, ())
+                                 for j in net_jobs[n] if j.kind == "sketch"]
+    for title, solution in solutions.items():
+        slug = slugify(title)
+        found = []
+        for i, variant in enumerate(solution.variants):
+            name = slug if len(solution.variants) == 1 else f"{slug}-{'abcdefgh'[i]}"
+            found += [j for j in network_figures(variant.result, name) if j.kind == "sketch"]
+        if solution.variants and "rf" in solution.example.ask:
+            found += rf_figures(solution.variants[0].result, slug)
+        jobs[title] = found
+    return jobs
 
 
-def build(options: BuildOptions) -> BuildOutcome:
-    content = load_content(options.source)
-    networks = analyze_networks(content)
-    solutions = solve_examples(content)
+def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutcome:
+    say = progress or (lambda _msg: None)
+    version = digest(__version__, code_digest())
+    cache = load_cache(options.out, version)
+    fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"),
+                         folder_digest(options.templates, "*"))
+    if (cache.fingerprint == fingerprint and cache.clean and options.out.is_dir()
+            and cache.vault_state == vault_state(options.out)):
+        return BuildOutcome(None, (), len(cache.notes), 0)
+
+    say("reading sources")
+    content = load_content(options.source, cache.sources)
+    digests = source_digests(cache.sources)
+    networks = analyze_networks(content, cache.networks, digests)
     plan = plan_vault(content)
-    files = render_vault(options, plan, content, networks, solutions)
+    keys = note_keys(plan, content, digests, folder_digest(options.templates, "*"))
+    figure_dir = options.out / FIGURE_DIR
+    stale = {path for path, key in keys.items()
+             if path not in cache.notes or cache.notes[path].key != key
+             or not all((figure_dir / f"{k}.svg").is_file() for _, k in cache.notes[path].figures)}
+    stale_titles = {n.title for n in plan.notes if n.path in stale}
+    solutions = solve_examples(content, {e.title for e in content.examples if e.title in stale_titles})
+
+    say(f"rendering {len(stale)} of {len(keys)} notes")
+    jobs = figure_jobs(plan, content, networks, solutions, stale)
+    rendered = render_stale(options, plan, content, networks, solutions, jobs, stale)
+    notes, figure_files, drawn = assemble(options, cache, plan, keys, rendered, jobs)
+
+    say("writing the vault")
+    files = [GeneratedFile(path, text.encode("utf-8")) for path, text in notes]
+    files += [GeneratedFile(f"{ATTACHMENTS}/{name}", data) for name, data in sorted(figure_files.items())]
     report = write_vault(options.out, files, force=options.force)
-    problems = tuple(check_vault(options.out)) if options.check else ()
-    return BuildOutcome(report, problems, notes=len(files), figures=0)
+    problems: tuple[Problem, ...] = ()
+    if options.check:
+        say("checking the vault")
+        problems = tuple(check_vault(options.out, memo=cache.check))
+    cache.fingerprint, cache.clean = fingerprint, options.check and not problems
+    cache.vault_state = vault_state(options.out)
+    save_cache(options.out, cache)
+    return BuildOutcome(report, problems, len(notes), len(figure_files), len(stale), drawn,
+                        tuple(sorted(stale)))
+
+
+def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,
+                 networks: Mapping[str, NetworkResult], solutions: Mapping[str, ExampleSolution],
+                 jobs: Mapping[str, list], stale: set[str]) -> dict[str, str]:
+    from notegen.render.environment import make_environment
+    from notegen.render.notes import Figure, RenderInputs, render_notes
+
+    figures = {title: tuple(Figure(j.filename, j.caption) for j in found) for title, found in jobs.items()}
+    inputs = RenderInputs(plan, content, networks, solutions, figures)
+    notes, errors = render_notes(make_environment(options.templates), inputs, only=stale)
+    errors.raise_if_any()
+    return dict(notes)
+
+
+def assemble(options: BuildOptions, cache: BuildCache, plan: VaultPlan, keys: Mapping[str, str],
+             rendered: Mapping[str, str], jobs: Mapping[str, list]
+             ) -> tuple[list[tuple[str, str]], dict[str, bytes], int]:
+    """Every note's text (new or cached) and every figure's SVG (drawn or cached)."""
+    from notegen.render.figures import figure_key, render_figures
+
+    figure_dir = options.out / FIGURE_DIR
+    by_path = {n.path: n.title for n in plan.notes}
+    new_jobs = {j.filename: j for found in jobs.values() for j in found}
+    outcome = render_figures(list(new_jobs.values()), figure_dir, workers=options.jobs) if new_jobs else None
+    svgs: dict[str, bytes] = dict(outcome.svgs) if outcome else {}
+    notes = []
+    for path in sorted(keys):
+        if path in rendered:
+            found = jobs.get(by_path[path], [])
+            cache.notes[path] = RenderedNote(keys[path], rendered[path],
+                                             tuple((j.filename, figure_key(j)) for j in found))
+        entry = cache.notes[path]
+        notes.append((path, entry.text))
+        for name, key in entry.figures:
+            if name not in svgs:
+                svgs[name] = (figure_dir / f"{key}.svg").read_bytes()
+    for gone in set(cache.notes) - set(keys):
+        del cache.notes[gone]
+    return notes, svgs, outcome.drawn if outcome else 0

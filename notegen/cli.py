@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from notegen import __version__
+
+if TYPE_CHECKING:
+    from notegen.config import BuildOptions
 
 HELP = {"help_option_names": ["-h", "--help"]}
 
@@ -44,34 +48,53 @@ def main() -> None:
               help="Overwrite generated notes you edited outside their My notes section "
                    "(your version is saved under .notegen/backup/).")
 @click.option("--no-check", is_flag=True, help="Skip the vault check after writing.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Processes for drawing figures (default: one per core when there are many).")
+@click.option("--watch", is_flag=True, help="Rebuild whenever a source or template changes (Ctrl-C stops).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but problems.")
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 def build(source: Path | None, out: Path, templates: Path | None, force: bool, no_check: bool,
-          as_json: bool) -> None:
+          jobs: int | None, watch: bool, quiet: bool, as_json: bool) -> None:
     """Compile the course sources into an Obsidian vault (default: vault_out/).
 
     Exit status 0 when the vault was written and checks clean, 1 when a source has an
     error (nothing is written then) or the written vault fails the check.
     """
-    from notegen.build import build as run_build
     from notegen.config import BuildOptions, default_source, packaged
-    from notegen.vault.check import format_problems, problems_as_json
 
     options = BuildOptions(source=source or default_source(), out=out,
                            templates=templates or packaged("templates"), force=force,
-                           check=not no_check)
-    outcome = run_build(options)
-    if as_json:
-        _emit_json({"out": str(out), "notes": outcome.notes, "figures": outcome.figures,
-                    "summary": outcome.report.summary_line(), "details": outcome.report.details(),
-                    "problems": problems_as_json(outcome.problems)})
-    else:
-        for line in outcome.report.details():
-            click.echo(line)
-        click.echo(f"{out}: {outcome.notes} notes, {outcome.figures} figures; {outcome.report.summary_line()}")
-        if outcome.problems:
-            click.echo(format_problems(outcome.problems), err=True)
-    if outcome.problems:
+                           check=not no_check, jobs=jobs)
+    if watch:
+        from notegen.watch import watch_and_build
+
+        watch_and_build(options, lambda: _build_once(options, quiet, as_json))
+        return
+    if not _build_once(options, quiet, as_json):
         raise SystemExit(1)
+
+
+def _build_once(options: "BuildOptions", quiet: bool, as_json: bool) -> bool:
+    """Run one build and report it; True when the vault is written and checks clean."""
+    from notegen.build import build as run_build
+    from notegen.progress import StageReporter
+    from notegen.vault.check import format_problems, problems_as_json
+
+    with StageReporter(enabled=not quiet and not as_json) as reporter:
+        outcome = run_build(options, reporter.stage)
+    details = outcome.report.details() if outcome.report else []
+    if as_json:
+        _emit_json({"out": str(options.out), "notes": outcome.notes, "figures": outcome.figures,
+                    "rendered": outcome.rendered, "drawn": outcome.drawn,
+                    "summary": outcome.summary_line(), "details": details,
+                    "problems": problems_as_json(outcome.problems)})
+    elif not quiet:
+        for line in details:
+            click.echo(line)
+        click.echo(f"{options.out}: {outcome.summary_line()}")
+    if outcome.problems and not as_json:
+        click.echo(format_problems(outcome.problems), err=True)
+    return not outcome.problems
 
 
 @main.command(context_settings=HELP)

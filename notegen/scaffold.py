@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import shutil
-import unicodedata
 from pathlib import Path
 
 from notegen.errors import NotegenError
 from notegen.model import Content
 from notegen.ops.base import suggest
+from notegen.plan.names import slugify
 from notegen.render.environment import make_environment
 
 DEFAULT_PATTERN = "shape-params-flops"
-
-
-def slug(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title.casefold().replace("×", "x"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "example"
 
 
 def new_example(content: Content, source: Path, templates: Path, title: str,
@@ -40,7 +33,7 @@ def new_example(content: Content, source: Path, templates: Path, title: str,
     if topic not in topics:
         raise NotegenError([f"no topic titled '{topic}' in {source / 'topics'}; "
                             + suggest(str(topic), topics, f"known: {', '.join(sorted(topics))}")])
-    target = source / "examples" / f"{slug(title)}.yaml"
+    target = source / "examples" / f"{slugify(title)}.yaml"
     if target.exists():
         raise NotegenError([f"{target} already exists: choose another title or edit that file"])
     text = make_environment(templates).get_template("new-example.yaml.j2").render(

@@ -151,3 +151,11 @@ def _duplicate_titles(titles: Sequence[str]) -> list[list[str]]:
     for title in titles:
         groups.setdefault(name_key(title), []).append(title)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def slugify(title: str) -> str:
+    """A lowercase ASCII slug for attachment and source file names: ``Conv on 64×64`` ->
+    ``conv-on-64x64``. Not unique by itself: callers derive it from unique titles."""
+    text = unicodedata.normalize("NFKD", title.casefold().replace("×", "x"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "note"

@@ -16,8 +16,8 @@ import jinja2
 from notegen.engine.results import NetworkResult
 from notegen.engine.solutions import ExampleSolution
 from notegen.errors import ErrorCollector
-from notegen.model import Content, Example, Network, Pattern, Topic
-from notegen.plan.vault_plan import HOME_TITLE, NotePlan, VaultPlan
+from notegen.model import Content
+from notegen.plan.vault_plan import NotePlan, VaultPlan
 from notegen.render.autolink import autolink
 from notegen.render.describe import ASK_TITLES, ask_sentence, layer_words
 from notegen.render.links import resolve_links
@@ -74,9 +74,11 @@ class NoteRenderer:
         return out
 
     # --- the notes --------------------------------------------------------------------
-    def render_all(self) -> list[tuple[str, str]]:
+    def render_all(self, only: set[str] | None = None) -> list[tuple[str, str]]:
         out = []
         for note in self.plan.notes:
+            if only is not None and note.path not in only:
+                continue
             text = getattr(self, f"_{note.kind}")(note)
             out.append((note.path, self._autolink(text, note)))
         return out
@@ -148,7 +150,9 @@ def _by_title(items: Sequence[Any], title: str) -> Any:
     return next(i for i in items if i.title == title)
 
 
-def render_notes(env: jinja2.Environment, inputs: RenderInputs) -> tuple[list[tuple[str, str]], ErrorCollector]:
+def render_notes(env: jinja2.Environment, inputs: RenderInputs, only: set[str] | None = None
+                 ) -> tuple[list[tuple[str, str]], ErrorCollector]:
+    """Render the planned notes (those whose path is in ``only``, if given)."""
     renderer = NoteRenderer(env, inputs)
-    notes = renderer.render_all()
+    notes = renderer.render_all(only)
     return notes, renderer.errors

@@ -72,7 +72,9 @@ class SpecParser:
 
     # --- layers ----------------------------------------------------------------------
     def layers(self, seq: Any, line: int, prefix: str, env: Mapping[str, Any],
-               stack: tuple[str, ...], frozen: bool, what: str = "layers") -> tuple[Node, ...]:
+               stack: tuple[str, ...], frozen: bool, what: str = "layers",
+               by_index: bool = False) -> tuple[Node, ...]:
+        """Parse a list of layers; ``by_index`` names unnamed ones 0, 1, … (torch Sequential)."""
         if not isinstance(seq, list):
             self.error(line, f"{what} must be a list of layers", "start each layer with '- '", prefix)
             return ()
@@ -81,14 +83,15 @@ class SpecParser:
         nodes = []
         for i, entry in enumerate(seq):
             item_line = seq.line_of(i) if isinstance(seq, LocList) else line
-            node = self.layer(entry, item_line, prefix, env, stack, frozen, counters, names)
+            node = self.layer(entry, item_line, prefix, env, stack, frozen, counters, names,
+                              str(i) if by_index else None)
             if node is not None:
                 nodes.append(node)
         return tuple(nodes)
 
     def layer(self, entry: Any, line: int, prefix: str, env: Mapping[str, Any],
               stack: tuple[str, ...], frozen: bool, counters: dict[str, int],
-              names: set[str]) -> Node | None:
+              names: set[str], default_name: str | None = None) -> Node | None:
         entry = self.subst(entry, env, line, prefix)
         if isinstance(entry, str):
             kind, value, extra = entry, None, LocDict()
@@ -109,7 +112,7 @@ class SpecParser:
             return None
 
         counters[kind] = counters.get(kind, 0) + 1
-        name = extra.get("name", f"{kind}{counters[kind]}")
+        name = extra.get("name", default_name or f"{kind}{counters[kind]}")
         if not isinstance(name, (str, int)) or not str(name) or "." in str(name):
             self.error(line, f"layer name {name!r} must be text without dots", layer=prefix)
             return None
@@ -153,7 +156,7 @@ class SpecParser:
         if kind == "twin":
             return self.twin(value, loc, name, path, env, stack, frozen)
         if kind == "seq":
-            children = self.layers(value, loc.line, path, env, stack, frozen, "seq")
+            children = self.layers(value, loc.line, path, env, stack, frozen, "seq", by_index=True)
             return Group("seq", name, children, loc) if children else None
         if kind in self.blocks:
             return self.call(kind, value, loc, name, path, env, stack, frozen)

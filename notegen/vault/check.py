@@ -23,11 +23,12 @@ attachments) point at line 1.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import posixpath
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, MutableMapping
 
 from notegen.errors import NotegenError, SourceError
 from notegen.vault.front_matter import parse_front_matter
@@ -86,13 +87,23 @@ def _read_note(text: str) -> _Note:
                  links, properties, problems)
 
 
-def check_notes(notes: Mapping[str, str], attachments: Iterable[str] = ()) -> list[Problem]:
+def check_notes(notes: Mapping[str, str], attachments: Iterable[str] = (),
+                memo: MutableMapping[str, _Note] | None = None) -> list[Problem]:
     """Check a vault given as {note path: text} plus the paths of its other files.
 
-    Paths are vault-relative and POSIX (``topics/Receptive Field.md``).
+    Paths are vault-relative and POSIX (``topics/Receptive Field.md``). ``memo`` maps a
+    note text's sha256 to what was read from it, so unchanged notes are not scanned again;
+    it is updated to hold exactly the notes given.
     """
     index = VaultIndex([*notes, *attachments])
-    read = {path: _read_note(text) for path, text in notes.items()}
+    if memo is None:
+        read = {path: _read_note(text) for path, text in notes.items()}
+    else:
+        digests = {path: hashlib.sha256(text.encode("utf-8")).hexdigest() for path, text in notes.items()}
+        fresh = {d: memo[d] if d in memo else _read_note(notes[p]) for p, d in digests.items()}
+        memo.clear()
+        memo.update(fresh)
+        read = {path: fresh[d] for path, d in digests.items()}
     aliases = _alias_index(read)
     problems = [Problem(path, line, message)
                 for path, note in read.items() for line, message in note.problems]
@@ -208,14 +219,14 @@ def read_vault(root: Path) -> tuple[dict[str, str], list[str], list[Problem]]:
     return notes, attachments, problems
 
 
-def check_vault(root: Path) -> list[Problem]:
+def check_vault(root: Path, memo: MutableMapping[str, _Note] | None = None) -> list[Problem]:
     """Every problem in the vault folder ``root``, sorted by (path, line)."""
     root = Path(root)
     if not root.is_dir():
         raise NotegenError([SourceError(str(root), 0, "not a folder; give the vault folder "
                                                       "to check")], headline="nothing checked")
     notes, attachments, unreadable = read_vault(root)
-    return sorted(unreadable + check_notes(notes, attachments))
+    return sorted(unreadable + check_notes(notes, attachments, memo))
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

@@ -98,8 +98,11 @@ def downsampling(layer: LayerResult) -> str:
 
 def box_title(layer: LayerResult) -> str:
     """A group's name for its box; below the top level with its parent's (``layer1.0``)."""
+    parts = layer.path.split(".")
+    if layer.op in ("residual", "concat") and len(parts) > 2:
+        parts = parts[:-1]  # the add inside a block call: name it by the call (layer1.0)
     if layer.depth > 0 or layer.name.isdigit():
-        return ".".join(layer.path.split(".")[-2:])
+        return ".".join(parts[-2:])
     return layer.name
 
 
