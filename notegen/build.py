@@ -10,8 +10,10 @@ stops after comparing fingerprints.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Sequence
+from hashlib import sha256
+from typing import Callable, Iterator, Mapping
 
 from notegen import __version__
 from notegen.config import BuildOptions
@@ -23,7 +25,7 @@ from notegen.model import Content
 from notegen.plan.incremental import code_digest, digest, folder_digest, note_keys
 from notegen.plan.vault_plan import ATTACHMENTS, VaultPlan, plan_vault
 from notegen.sources.content import load_content, source_digests, source_files
-from notegen.vault.cache import (FIGURE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
+from notegen.vault.cache import (FIGURE_DIR, TEMPLATE_CACHE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
                                  vault_state)
 from notegen.vault.check import Problem, check_vault
 from notegen.vault.writer import GeneratedFile, WriteReport, write_vault
@@ -48,21 +50,37 @@ class BuildOutcome:
                 f"figures drawn; {self.report.summary_line()}")
 
 
-def analyze_networks(content: Content, memo: dict[str, NetworkResult],
-                     digests: Mapping[str, str]) -> dict[str, NetworkResult]:
-    """Every network's figures; a spec whose bytes are unchanged reuses its last result."""
-    errors = ErrorCollector()
-    results, fresh = {}, {}
-    for net in content.networks:
-        key = digests[net.loc.path]
-        try:
-            results[net.title] = fresh[key] = memo[key] if key in memo else analyze(net)
-        except NotegenError as exc:
-            errors.extend(exc.errors)
-    errors.raise_if_any()
-    memo.clear()
-    memo.update(fresh)
-    return results
+class NetworkResults(Mapping[str, NetworkResult]):
+    """The networks' figures by title, computed on first use.
+
+    A rebuild that re-renders one worked example need not analyse a hundred networks; the
+    networks whose own notes are re-rendered are analysed up front (``check``), so a spec
+    that cannot be computed is always reported before anything is written.
+    """
+
+    def __init__(self, content: Content) -> None:
+        self.specs = {net.title: net for net in content.networks}
+        self.done: dict[str, NetworkResult] = {}
+
+    def __getitem__(self, title: str) -> NetworkResult:
+        if title not in self.done:
+            self.done[title] = analyze(self.specs[title])
+        return self.done[title]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.specs)
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def check(self, titles: set[str]) -> None:
+        errors = ErrorCollector()
+        for title in sorted(titles & set(self.specs)):
+            try:
+                self[title]
+            except NotegenError as exc:
+                errors.extend(exc.errors)
+        errors.raise_if_any()
 
 
 def solve_examples(content: Content, titles: set[str]) -> dict[str, ExampleSolution]:
@@ -85,7 +103,7 @@ def figure_jobs(plan: VaultPlan, content: Content, networks: Mapping[str, Networ
     from notegen.plan.names import slugify
     from notegen.render.figures import network_figures, rf_figures
 
-    net_jobs = {title: network_figures(result, slugify(title)) for title, result in networks.items()
+    net_jobs = {title: network_figures(networks[title], slugify(title)) for title in networks
                 if plan.by_title[title].path in stale or any(
                     plan.by_title[t].path in stale for t in plan.network_topics.get(title, ()))}
     jobs: dict[str, list] = {}
@@ -108,6 +126,18 @@ def figure_jobs(plan: VaultPlan, content: Content, networks: Mapping[str, Networ
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutcome:
+    """Compile the vault. The cyclic garbage collector is paused meanwhile: a build makes
+    many small objects and few cycles, and the collector's passes cost more than they free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(options, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     say = progress or (lambda _msg: None)
     version = digest(__version__, code_digest())
     cache = load_cache(options.out, version)
@@ -120,7 +150,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutco
     say("reading sources")
     content = load_content(options.source, cache.sources)
     digests = source_digests(cache.sources)
-    networks = analyze_networks(content, cache.networks, digests)
+    networks = NetworkResults(content)
     plan = plan_vault(content)
     keys = note_keys(plan, content, digests, folder_digest(options.templates, "*"))
     figure_dir = options.out / FIGURE_DIR
@@ -128,6 +158,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutco
              if path not in cache.notes or cache.notes[path].key != key
              or not all((figure_dir / f"{k}.svg").is_file() for _, k in cache.notes[path].figures)}
     stale_titles = {n.title for n in plan.notes if n.path in stale}
+    networks.check(stale_titles)
     solutions = solve_examples(content, {e.title for e in content.examples if e.title in stale_titles})
 
     say(f"rendering {len(stale)} of {len(keys)} notes")
@@ -137,8 +168,12 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutco
 
     say("writing the vault")
     files = [GeneratedFile(path, text.encode("utf-8")) for path, text in notes]
-    files += [GeneratedFile(f"{ATTACHMENTS}/{name}", data) for name, data in sorted(figure_files.items())]
-    report = write_vault(options.out, files, force=options.force)
+    digests_of = {}
+    for name, data in sorted(figure_files.items()):
+        # many attachments share one drawing (same geometry): hash each distinct SVG once
+        digest_ = digests_of.get(id(data)) or digests_of.setdefault(id(data), sha256(data).hexdigest())
+        files.append(GeneratedFile(f"{ATTACHMENTS}/{name}", data, digest_))
+    report = write_vault(options.out, files, force=options.force, seen=cache.vault_state)
     problems: tuple[Problem, ...] = ()
     if options.check:
         say("checking the vault")
@@ -158,7 +193,8 @@ def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,
 
     figures = {title: tuple(Figure(j.filename, j.caption) for j in found) for title, found in jobs.items()}
     inputs = RenderInputs(plan, content, networks, solutions, figures)
-    notes, errors = render_notes(make_environment(options.templates), inputs, only=stale)
+    env = make_environment(options.templates, options.out / TEMPLATE_CACHE_DIR)
+    notes, errors = render_notes(env, inputs, only=stale)
     errors.raise_if_any()
     return dict(notes)
 
@@ -174,6 +210,7 @@ def assemble(options: BuildOptions, cache: BuildCache, plan: VaultPlan, keys: Ma
     new_jobs = {j.filename: j for found in jobs.values() for j in found}
     outcome = render_figures(list(new_jobs.values()), figure_dir, workers=options.jobs) if new_jobs else None
     svgs: dict[str, bytes] = dict(outcome.svgs) if outcome else {}
+    by_key: dict[str, bytes] = {}
     notes = []
     for path in sorted(keys):
         if path in rendered:
@@ -184,7 +221,9 @@ def assemble(options: BuildOptions, cache: BuildCache, plan: VaultPlan, keys: Ma
         notes.append((path, entry.text))
         for name, key in entry.figures:
             if name not in svgs:
-                svgs[name] = (figure_dir / f"{key}.svg").read_bytes()
+                if key not in by_key:
+                    by_key[key] = (figure_dir / f"{key}.svg").read_bytes()
+                svgs[name] = by_key[key]
     for gone in set(cache.notes) - set(keys):
         del cache.notes[gone]
     return notes, svgs, outcome.drawn if outcome else 0

@@ -141,7 +141,9 @@ def _residual(node: Residual, shape: Shape, rf: RF | None, depth: int, path: str
         kind = "identity" if out == shape else "projection"
         if kind == "projection":
             shortcut_nodes = _projection(node, shape, out, rf, body_rf)
-    shortcut, sc_out, sc_rf = _sequence(shortcut_nodes, shape, rf, depth + 1, path)
+    # custom shortcut layers are named inside the spec's "shortcut" list: keep that in the path
+    sc_prefix = f"{path}.shortcut" if kind == "custom" else path
+    shortcut, sc_out, sc_rf = _sequence(shortcut_nodes, shape, rf, depth + 1, sc_prefix)
     if sc_out != out:
         what = "identity shortcut" if not shortcut else "shortcut"
         raise _fail(node.loc, path, f"cannot add: the body gives {list(out)} but the {what} gives {list(sc_out)}",

@@ -27,6 +27,10 @@ class GroupNorm(OpUnit):
         if shape[0] % a["groups"]:
             raise OpError(f"{shape[0]} channels are not divisible by groups = {a['groups']}",
                           "choose a number of groups that divides the channels", "groups")
+        if shape[0] // a["groups"] * shape[1] * shape[2] == 1:
+            # torch refuses to normalise a group of a single value (its variance is undefined)
+            raise OpError(f"each of the {a['groups']} groups holds a single value on a "
+                          f"{shape[1]}×{shape[2]} map", "use fewer groups, or normalise earlier", "groups")
         return shape
 
     def params(self, a: Mapping[str, Any], shape: tuple[int, ...]) -> int:

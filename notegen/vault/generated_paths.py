@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
@@ -41,15 +42,22 @@ def case_clashes(paths: Iterable[str]) -> list[tuple[str, str]]:
     return clashes
 
 
-def blocked_by(root: Path, path: str) -> str:
+def blocked_by(root: Path, path: str, memo: dict[str, bool] | None = None) -> str:
     """A vault-relative path on disk that stops ``path`` being written ('' if none):
-    a folder where the file goes, or a file where one of its folders goes."""
-    target = root / path
-    if target.is_dir():
+    a folder where the file goes, or a file where one of its folders goes.
+
+    ``memo`` (per call site, one build) remembers which folders were already found free,
+    since many files share a few folders.
+    """
+    memo = {} if memo is None else memo
+    if os.path.isdir(os.path.join(root, path)):
         return path
     parts = path.split("/")
     for n in range(1, len(parts)):
-        ancestor = root.joinpath(*parts[:n])
-        if ancestor.exists() and not ancestor.is_dir():
-            return "/".join(parts[:n])
+        folder = "/".join(parts[:n])
+        if folder not in memo:
+            full = os.path.join(root, folder)
+            memo[folder] = not (os.path.exists(full) and not os.path.isdir(full))
+        if not memo[folder]:
+            return folder
     return ""

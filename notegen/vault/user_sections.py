@@ -50,6 +50,12 @@ def locate(text: str) -> UserSection | None:
 
     Raises :class:`MarkersBroken` when the markers are not one intact pair.
     """
+    # Fast path (plain string search; every build calls this for every note): one marker
+    # of each, each alone on its line, begin before end.
+    b, e = text.find(BEGIN), text.find(END)
+    if (b >= 0 and e > b and text.count(BEGIN) == 1 and text.count(END) == 1
+            and _alone(text, b, len(BEGIN)) and _alone(text, e, len(END))):
+        return UserSection(b, b + len(BEGIN), e, e + len(END))
     begins = list(_BEGIN_LINE.finditer(text))
     ends = list(_END_LINE.finditer(text))
     if not begins and not ends:
@@ -62,6 +68,11 @@ def locate(text: str) -> UserSection | None:
             f"found {len(begins)} and {len(ends)}")
     b, e = begins[0], ends[0]
     return UserSection(b.start(), b.end(), e.start(), e.end())
+
+
+def _alone(text: str, at: int, length: int) -> bool:
+    end = at + length
+    return (at == 0 or text[at - 1] == "\n") and (end == len(text) or text[end] == "\n")
 
 
 def is_blank(content: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal, Mapping, Sequence
 
 from notegen.errors import NotegenError, SourceError
 from notegen.vault import user_sections
@@ -26,6 +26,7 @@ from notegen.vault.generated_paths import BACKUP_DIR, blocked_by, case_clashes, 
 class GeneratedFile:
     path: str  # vault-relative POSIX path, e.g. "Topics/Receptive Field.md"
     content: bytes  # as compiled; notes are UTF-8 markdown with an empty user section
+    digest: str | None = None  # generated_hash(self) when the caller already knows it
 
     @property
     def is_note(self) -> bool:
@@ -90,8 +91,13 @@ class WritePlan:
         return tuple(a for a in self.actions if a.kind != "unchanged")
 
 
-def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) -> WritePlan:
-    """Decide everything a write of ``files`` to ``root`` would do, without writing."""
+def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
+               seen: Mapping[str, tuple[int, int]] | None = None) -> WritePlan:
+    """Decide everything a write of ``files`` to ``root`` would do, without writing.
+
+    ``seen`` optionally gives the (size, mtime_ns) each file had right after the last build;
+    a file that still has them and is generated as last time is not read again.
+    """
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise NotegenError([SourceError(str(root), 0, "the vault folder is a file")])
@@ -100,7 +106,7 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) 
     actions: list[FileAction] = []
     conflicts: list[Conflict] = []
     for file in sorted(files, key=lambda f: f.path):
-        action, conflict = _decide(root, file, old, force)
+        action, conflict = _decide(root, file, old, force, seen)
         if conflict:
             conflicts.append(conflict)
         if action:
@@ -123,6 +129,8 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False) 
 
 
 def generated_hash(file: GeneratedFile) -> str:
+    if file.digest is not None:
+        return file.digest
     if file.is_note:
         return sha256(normalise_note(file.content.decode("utf-8")).encode("utf-8"))
     return sha256(file.content)
@@ -132,6 +140,7 @@ def _check_files(root: Path, files: Sequence[GeneratedFile]) -> None:
     """Refuse a file set that cannot be written as asked (a compiler or template bug)."""
     errors: list[SourceError] = []
     seen: set[str] = set()
+    free_folders: dict[str, bool] = {}
     for file in files:
         problem = path_problem(file.path)
         if problem:
@@ -142,7 +151,7 @@ def _check_files(root: Path, files: Sequence[GeneratedFile]) -> None:
         seen.add(file.path)
         if file.is_note:
             errors.extend(_check_note(file))
-        blocker = blocked_by(root, file.path)
+        blocker = blocked_by(root, file.path, free_folders)
         if blocker:
             errors.append(SourceError(file.path, 0, f"cannot be written: {blocker} is in the way",
                                       "move that file or folder out of the vault"))
@@ -168,12 +177,23 @@ def _check_note(file: GeneratedFile) -> list[SourceError]:
                         f"'{user_sections.END}' lines")]
 
 
-def _decide(root: Path, file: GeneratedFile, old: Manifest, force: bool
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns)
+
+
+def _decide(root: Path, file: GeneratedFile, old: Manifest, force: bool,
+            seen: Mapping[str, tuple[int, int]] | None = None
             ) -> tuple[FileAction | None, Conflict | None]:
     gen_hash = generated_hash(file)
     target = root / file.path
     if not target.exists():
         return FileAction(file.path, "create", file.content, gen_hash), None
+    if (old.files.get(file.path) == gen_hash and file.path not in old.pending
+            and seen is not None and file.path in seen and _stat(target) == seen[file.path]):
+        # Generated exactly as last time and the file untouched since the last build (same
+        # size and mtime): it cannot need writing, so it is not even read.
+        return FileAction(file.path, "unchanged", file.content, gen_hash), None
     disk = target.read_bytes()
     accepted = old.accepted_hashes(file.path) | {gen_hash}
     if not file.is_note:

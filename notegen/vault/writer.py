@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from notegen.errors import NotegenError, SourceError
 from notegen.vault.atomic import fsync_dirs, write_atomic
@@ -30,14 +30,15 @@ __all__ = ["GeneratedFile", "WritePlan", "WriteReport", "FileAction", "Conflict"
            "plan_write", "write_vault", "generated_hash", "conflict_error"]
 
 
-def write_vault(root: Path, files: Sequence[GeneratedFile], *, force: bool = False) -> WriteReport:
+def write_vault(root: Path, files: Sequence[GeneratedFile], *, force: bool = False,
+                seen: Mapping[str, tuple[int, int]] | None = None) -> WriteReport:
     """Write ``files`` into the vault at ``root``, keeping everything the student added.
 
     Raises :class:`NotegenError`, writing nothing, when generated files were edited outside
     their user section or user files sit at generated paths (unless ``force``).
     """
     root = Path(root)
-    plan = plan_write(root, files, force=force)
+    plan = plan_write(root, files, force=force, seen=seen)
     if plan.conflicts and not force:
         raise conflict_error(plan.conflicts)
     try:
