@@ -116,8 +116,10 @@ def _ratio(quantity: str, a: VariantSolution, b: VariantSolution) -> Step | None
     x, y = getattr(a.result, quantity), getattr(b.result, quantity)
     if not x or not y:
         return None
-    expr = div(Sym(f"\\text{{{quantity}}}_a", x), Sym(f"\\text{{{quantity}}}_b", y))
-    return Step(f"\\frac{{{quantity}_a}}{{{quantity}_b}}", f"{quantity} ratio", expr, float(Fraction(x, y)))
+    name = {"params": "params", "macs": "MACs", "flops": "FLOPs"}[quantity]
+    expr = div(Sym(f"\\text{{{name}}}_a", x), Sym(f"\\text{{{name}}}_b", y))
+    return Step(f"\\frac{{\\text{{{name}}}_a}}{{\\text{{{name}}}_b}}", f"{name} ratio", expr,
+                float(Fraction(x, y)))
 
 
 def solve(example: Example) -> ExampleSolution:
