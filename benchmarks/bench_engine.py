@@ -116,7 +116,7 @@ def engine_vs_torchinfo(reps: int, torch_reps: int) -> None:
 
 def notegen_command() -> list[str]:
     exe = shutil.which("notegen")
-    return [exe] if exe else [sys.executable, "-m", "notegen.cli"]
+    return [exe] if exe else [sys.executable, "-c", "from notegen.cli import main; main()"]
 
 
 def process_times(cmd: list[str], runs: int) -> list[float]:

@@ -19,12 +19,19 @@ from notegen.sources.topics import parse_topic
 from notegen.sources.yaml_loc import load_yaml
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: Path | None = None) -> str:
     """The path as the user would type it: relative to the working folder when inside it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _shown_paths(root: Path, paths: list[Path]) -> dict[Path, str]:
+    """display_path for many files under ``root``, resolving the folder once, not each file."""
+    shown_root = Path(display_path(root))
+    return {p: (shown_root / p.relative_to(root)).as_posix() if shown_root != Path(".")
+            else p.relative_to(root).as_posix() for p in paths}
 
 
 def _read(path: Path, errors: ErrorCollector) -> bytes | None:
@@ -68,12 +75,14 @@ def load_content(root: Path, memo: MutableMapping[str, tuple[str, Any]] | None =
     errors = ErrorCollector()
     parsed: dict[str, list[Any]] = {"topics": [], "examples": [], "networks": [], "patterns": []}
     seen = set()
-    for kind, paths in source_files(root).items():
+    files = source_files(root)
+    shown_of = _shown_paths(root, [p for paths in files.values() for p in paths])
+    for kind, paths in files.items():
         for path in paths:
             data = _read(path, errors)
             if data is None:
                 continue
-            shown = display_path(path)
+            shown = shown_of[path]
             seen.add(shown)
             digest = hashlib.sha256(data).hexdigest()
             if shown in memo and memo[shown][0] == digest:
