@@ -42,6 +42,7 @@ class BuildOutcome:
     rendered: int = 0  # notes rendered this time (the others came from the cache)
     drawn: int = 0     # figures drawn this time
     rendered_paths: tuple[str, ...] = field(default=())
+    warnings: tuple[Problem, ...] = ()  # problems in the student's own files (not fatal)
 
     def summary_line(self) -> str:
         if self.report is None:
@@ -175,14 +176,20 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
         files.append(GeneratedFile(f"{ATTACHMENTS}/{name}", data, digest_))
     report = write_vault(options.out, files, force=options.force, seen=cache.vault_state)
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
     if options.check:
         say("checking the vault")
-        problems = tuple(check_vault(options.out, memo=cache.check))
-    cache.fingerprint, cache.clean = fingerprint, options.check and not problems
+        found = check_vault(options.out, memo=cache.check)
+        # The student's own files may be drafts (an unlinked note, a broken link): they are
+        # reported but do not fail the build; a problem in a generated file does.
+        generated = {f.path for f in files}
+        problems = tuple(p for p in found if p.path in generated)
+        warnings = tuple(p for p in found if p.path not in generated)
+    cache.fingerprint, cache.clean = fingerprint, options.check and not problems and not warnings
     cache.vault_state = vault_state(options.out)
     save_cache(options.out, cache)
     return BuildOutcome(report, problems, len(notes), len(figure_files), len(stale), drawn,
-                        tuple(sorted(stale)))
+                        tuple(sorted(stale)), warnings)
 
 
 def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,

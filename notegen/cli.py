@@ -87,11 +87,14 @@ def _build_once(options: "BuildOptions", quiet: bool, as_json: bool) -> bool:
         _emit_json({"out": str(options.out), "notes": outcome.notes, "figures": outcome.figures,
                     "rendered": outcome.rendered, "drawn": outcome.drawn,
                     "summary": outcome.summary_line(), "details": details,
-                    "problems": problems_as_json(outcome.problems)})
+                    "problems": problems_as_json(outcome.problems),
+                    "warnings": problems_as_json(outcome.warnings)})
     elif not quiet:
         for line in details:
             click.echo(line)
         click.echo(f"{options.out}: {outcome.summary_line()}")
+    if outcome.warnings and not as_json:
+        click.echo("in your own notes (not fatal):\n" + format_problems(outcome.warnings), err=True)
     if outcome.problems and not as_json:
         click.echo(format_problems(outcome.problems), err=True)
     return not outcome.problems

@@ -156,3 +156,14 @@ def test_new_example_rejects_unknown_pattern(tmp_path: Path, cli, monkeypatch) -
     result = cli("new", "example", "X", "--pattern", "recptive-field")
     assert result.exit_code == 1
     assert "did you mean 'receptive-field'" in result.output
+
+
+def test_an_unlinked_note_of_the_student_warns_but_does_not_fail_the_build(built: Path, tmp_path: Path,
+                                                                            cli) -> None:
+    copy = tmp_path / "v"
+    shutil.copytree(built, copy)
+    (copy / "Topics" / "Draft.md").write_text("# Draft\n\nnot linked yet\n")
+    result = cli("build", "--out", copy, "--templates", TEMPLATES, "--source", CONTENT)
+    assert result.exit_code == 0
+    assert "Topics/Draft.md:1: orphan note" in result.output  # reported all the same
+    assert cli("check", copy).exit_code == 1  # the standalone check stays strict
