@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from hashlib import sha256
+from pathlib import Path
 from typing import Callable, Iterator, Mapping
 
 from notegen import __version__
@@ -180,16 +181,34 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     if options.check:
         say("checking the vault")
         found = check_vault(options.out, memo=cache.check)
-        # The student's own files may be drafts (an unlinked note, a broken link): they are
-        # reported but do not fail the build; a problem in a generated file does.
+        # The student's own writing may be a draft (an unlinked note, a link to a note not
+        # written yet): it is reported but does not fail the build; a problem in what
+        # notegen generated does.
         generated = {f.path for f in files}
-        problems = tuple(p for p in found if p.path in generated)
-        warnings = tuple(p for p in found if p.path not in generated)
+        theirs = {p for p in found if p.path not in generated or _in_user_section(options.out, p)}
+        problems = tuple(p for p in found if p not in theirs)
+        warnings = tuple(p for p in found if p in theirs)
     cache.fingerprint, cache.clean = fingerprint, options.check and not problems and not warnings
     cache.vault_state = vault_state(options.out)
     save_cache(options.out, cache)
     return BuildOutcome(report, problems, len(notes), len(figure_files), len(stale), drawn,
                         tuple(sorted(stale)), warnings)
+
+
+def _in_user_section(root: Path, problem: Problem) -> bool:
+    """Whether a problem's line lies in the My notes section of its (generated) note."""
+    from notegen.vault.user_sections import MarkersBroken, locate
+
+    try:
+        text = (root / problem.path).read_text(encoding="utf-8")
+        section = locate(text)
+    except (OSError, UnicodeDecodeError, MarkersBroken):
+        return False
+    if section is None:
+        return False
+    first = text.count("\n", 0, section.start) + 1
+    last = text.count("\n", 0, section.end) + 1
+    return first <= problem.line <= last
 
 
 def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,

@@ -25,7 +25,27 @@ def _emit_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-@click.group(context_settings=HELP)
+class _Commands(click.Group):
+    """Turns file-system and template failures into a message and exit status 1: they are
+    the user's environment or templates, never a reason for a traceback."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
+        except Exception as exc:
+            if type(exc).__module__.startswith("jinja2"):
+                name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+                where = f" in {name}" if name else ""
+                raise click.ClickException(
+                    f"template error{where}: {exc}; check --templates (a folder with "
+                    "home.md.j2, topic.md.j2, example.md.j2, network.md.j2, pattern.md.j2)") from None
+            raise
+
+
+@click.group(cls=_Commands, context_settings=HELP)
 @click.version_option(__version__, prog_name="notegen")
 def main() -> None:
     """notegen: compile a CNN course into a linked Obsidian vault.

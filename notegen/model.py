@@ -129,6 +129,7 @@ class Topic:
     tags: tuple[str, ...] = ()
     networks: tuple[str, ...] = ()
     cards: tuple[Card, ...] = ()
+    cssclasses: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from notegen.errors import NotegenError
 from notegen.model import Content
 from notegen.ops.base import suggest
 from notegen.plan.names import slugify
+from notegen.plan.vault_plan import HOME_TITLE
 from notegen.render.environment import make_environment
 
 DEFAULT_PATTERN = "shape-params-flops"
@@ -19,10 +20,16 @@ def new_example(content: Content, source: Path, templates: Path, title: str,
     """Write a commented example skeleton that builds as it is; returns its path."""
     patterns = {p.name: p for p in content.patterns}
     topics = {t.title for t in content.topics}
-    if not title.strip():
-        raise NotegenError(["the title is empty: give the example a title"])
-    if title.casefold() in {t.casefold() for t in topics} | {e.title.casefold() for e in content.examples}:
+    title = title.strip()
+    if not title or any(ord(ch) < 32 for ch in title):
+        raise NotegenError(["the title must be one line of text: give the example a title"])
+    taken = {HOME_TITLE} | topics | {e.title for e in content.examples} | {
+        n.title for n in content.networks} | {p.title for p in content.patterns}
+    if title.casefold() in {t.casefold() for t in taken}:
         raise NotegenError([f"a note titled '{title}' already exists: choose another title"])
+    if not patterns:
+        raise NotegenError([f"{source / 'patterns.yaml'} defines no exam pattern; add one first "
+                            "(see docs/content-format.md)"])
     if pattern is None:
         pattern = DEFAULT_PATTERN if DEFAULT_PATTERN in patterns else next(iter(sorted(patterns)), None)
     if pattern not in patterns:

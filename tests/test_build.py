@@ -167,3 +167,16 @@ def test_an_unlinked_note_of_the_student_warns_but_does_not_fail_the_build(built
     assert result.exit_code == 0
     assert "Topics/Draft.md:1: orphan note" in result.output  # reported all the same
     assert cli("check", copy).exit_code == 1  # the standalone check stays strict
+
+
+def test_a_link_the_student_writes_in_my_notes_warns_but_does_not_fail(built: Path, tmp_path: Path,
+                                                                       cli) -> None:
+    copy = tmp_path / "v"
+    shutil.copytree(built, copy)
+    note = copy / "Topics" / "Receptive Field.md"
+    text = note.read_text()
+    note.write_text(text.replace("%% notegen:user begin %%\n", "%% notegen:user begin %%\nsee [[Future Note]]\n"))
+    result = cli("build", "--out", copy, "--templates", TEMPLATES, "--source", CONTENT)
+    assert result.exit_code == 0, result.output
+    assert "broken link [[Future Note]]" in result.output
+    assert "see [[Future Note]]" in note.read_text()

@@ -35,7 +35,7 @@ def analyze(network: Network) -> NetworkResult:
     frozen = sum(r.frozen_params for r in layers)
     macs = sum(r.macs for r in layers)
     twins = [r for layer in layers for r in layer.walk() if r.op == "twin"]
-    per_input = macs - sum(t.macs - t.args["macs_per_input"] for t in twins) if twins else None
+    per_input = sum(t.args["macs_per_input"] for t in twins) if twins else None
     return NetworkResult(network.title, network.input, shape, params, frozen, macs,
                          last_feature_map_rf(layers), layers, per_input)
 
@@ -146,8 +146,12 @@ def _residual(node: Residual, shape: Shape, rf: RF | None, depth: int, path: str
     shortcut, sc_out, sc_rf = _sequence(shortcut_nodes, shape, rf, depth + 1, sc_prefix)
     if sc_out != out:
         what = "identity shortcut" if not shortcut else "shortcut"
+        hint = ("the automatic 1×1 projection (stride = the body's total stride) cannot reach the "
+                "body's output size: pad the body so its size is ⌈n / stride⌉, or give the shortcut "
+                "layers yourself" if node.shortcut_kind == "auto"
+                else "make the body keep the shape, or use shortcut: auto (1×1 projection)")
         raise _fail(node.loc, path, f"cannot add: the body gives {list(out)} but the {what} gives {list(sc_out)}",
-                    "make the body keep the shape, or use shortcut: auto (1×1 projection)")
+                    hint)
     merged = _merge_rf([body_rf, sc_rf], node, path, out)
     return _group("residual", node, path, depth, shape, out, merged, body + shortcut,
                   args={"shortcut": kind}, branches=(body, shortcut))

@@ -102,7 +102,7 @@ class NetworkResult:
     macs: int
     receptive_field: RF | None  # at the last layer whose output is still a feature map
     layers: tuple[LayerResult, ...]
-    macs_per_input: int | None = None  # set for twin networks: MACs for one input
+    macs_per_input: int | None = None  # twin networks: the shared encoder's MACs for one input
 
     @property
     def trainable_params(self) -> int:

@@ -11,7 +11,7 @@ from notegen.engine.expr import Num, Sym, add, div, mul
 from notegen.engine.losses import LossSolution, solve_loss
 from notegen.engine.receptive_field import INPUT_RF
 from notegen.engine.results import RF, GROUP_OPS, LayerResult, NetworkResult
-from notegen.engine.working import (Step, flops_step, macs_steps, memory_steps, output_steps,
+from notegen.engine.working import (Step, flops_step, total_expr_step, macs_steps, memory_steps, output_steps,
                                     params_steps, rf_steps, total_step, trainable_step)
 from notegen.model import Example
 
@@ -103,13 +103,20 @@ def quantity_working(result: NetworkResult, quantity: str) -> QuantityWorking:
 
 def _twin_total(result: NetworkResult, rows: tuple[LayerSteps, ...]) -> tuple[Step, ...]:
     """Shared weights, separate inputs: the encoder's MACs count once per input."""
-    twin = next(r for r in result.walk() if r.op == "twin")
-    enc = twin.args["macs_per_input"]
-    per_input = _total("\\text{MACs}_{1}", "MACs for one input", rows, "macs", result.macs_per_input)
-    rest = result.macs - twin.macs
-    n_enc = mul(Num(twin.args["inputs"]), Sym("\\text{MACs}_{enc}", enc, "MACs_enc"))
-    expr = add(n_enc, Sym("\\text{MACs}_{head}", rest, "MACs_head")) if rest else n_enc
-    return per_input + (Step("\\text{MACs}", "MACs", expr, result.macs),)
+    twins = [r for r in result.walk() if r.op == "twin"]
+    inside = tuple(r for r in rows if any(r.layer.path.startswith(t.path + ".") for t in twins))
+    head = tuple(r for r in rows if r not in inside)
+    steps: list[Step] = []
+    steps += _total("\\text{MACs}_{enc}", "MACs of the encoder, one input", inside, "macs",
+                    result.macs_per_input)
+    head_macs = result.macs - sum(t.macs for t in twins)
+    steps += _total("\\text{MACs}_{head}", "MACs after the merge", head, "macs", head_macs)
+    terms = [mul(Num(t.args["inputs"]), Sym("\\text{MACs}_{enc}", t.args["macs_per_input"], "MACs_enc"))
+             for t in twins]
+    if head_macs:
+        terms.append(Sym("\\text{MACs}_{head}", head_macs, "MACs_head"))
+    steps.append(total_expr_step("\\text{MACs}", "MACs", add(*terms), result.macs))
+    return tuple(steps)
 
 
 def _ratio(quantity: str, a: VariantSolution, b: VariantSolution) -> Step | None:

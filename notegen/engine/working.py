@@ -126,6 +126,11 @@ def total_step(lhs: str, label: str, parts: Iterable[tuple[str, int]], expected:
     return _step(lhs, label, expr, expected)
 
 
+def total_expr_step(lhs: str, label: str, expr: Expr, expected: int) -> Step:
+    """A total given as an expression (checked against the engine's figure)."""
+    return _step(lhs, label, expr, expected)
+
+
 def flops_step(macs: int) -> Step:
     return _step("\\text{FLOPs}", "FLOPs", mul(Num(2), Sym("\\text{MACs}", macs, "MACs")), 2 * macs)
 

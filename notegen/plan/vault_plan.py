@@ -64,12 +64,20 @@ def plan_vault(content: Content) -> VaultPlan:
     entries += [("example", e.title, e.aliases, e.loc.path, e.loc.line)
                 for e in sorted(content.examples, key=lambda e: e.title.casefold())]
 
+    names: dict[str, tuple[str, int]] = {}
+    for p in content.patterns:
+        if p.name in names:
+            first = names[p.name]
+            errors.add(p.loc.path, p.loc.line, f"exam pattern '{p.name}' is already defined at line {first[1]}",
+                       "give each pattern its own name")
+        names.setdefault(p.name, (p.loc.path, p.loc.line))
     seen: dict[str, tuple[str, int]] = {}
     for _, title, _, path, line in entries:
         key = name_key(title)
         if key in seen:
             first = seen[key]
-            errors.add(path, line, f"the title '{title}' is already used by {first[0]}:{first[1]}",
+            where = f"{first[0]}:{first[1]}" if first[1] else "the home note"
+            errors.add(path, line, f"the title '{title}' is already used by {where}",
                        "every note needs its own title (case is ignored, as in Obsidian)")
         else:
             seen[key] = (path or "the home note", line)

@@ -55,7 +55,8 @@ def layer_words(layer: LayerResult) -> str:
     if op == "adaptive_avgpool":
         return f"adaptive avg pool to {_pair(a['out'])}"
     if op == "linear":
-        return f"fully connected, {a['out']} outputs" + ("" if a["bias"] else ", no bias")
+        outputs = "1 output" if a["out"] == 1 else f"{a['out']} outputs"
+        return f"fully connected, {outputs}" + ("" if a["bias"] else ", no bias")
     if op == "gap":
         return "global average pool"
     if op == "bn":

@@ -43,7 +43,7 @@ def parse_example(text: str, path: str, errors: ErrorCollector) -> Example | Non
         return None
     return Example(title=title, pattern=pattern, topic=topic, ask=ask, loc=Loc(path, data.line),
                    question=f.text("question"), discussion=f.text("discussion"),
-                   variants=variants, loss=loss, aliases=f.texts("aliases"), tags=f.texts("tags"),
+                   variants=variants, loss=loss, aliases=f.texts("aliases"), tags=f.tags(),
                    key_lines=dict(data.key_lines))
 
 

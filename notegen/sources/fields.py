@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from notegen.errors import ErrorCollector
 from notegen.ops.base import suggest
 from notegen.sources.yaml_loc import LocDict
+
+
+TAG = re.compile(r"^[\w-]+(/[\w-]+)*$")
 
 
 class Fields:
@@ -56,6 +60,18 @@ class Fields:
             self.error(key, f"{key} must be a list of text, got {value!r}")
             return ()
         return tuple(str(v).strip() for v in value)
+
+    def tags(self, key: str = "tags") -> tuple[str, ...]:
+        """Obsidian tags: letters, digits, _ - /, not all digits, no empty / segment."""
+        out = []
+        for tag in self.texts(key):
+            tag = tag.lstrip("#")
+            if not TAG.match(tag) or tag.replace("/", "").isdigit():
+                self.error(key, f"'{tag}' is not a valid Obsidian tag",
+                           "use letters, digits, '_', '-' and '/' (for nesting), no spaces, not only digits")
+            else:
+                out.append(tag)
+        return tuple(out)
 
     def numbers(self, value: Any, key: str) -> tuple[float, ...]:
         if not isinstance(value, list) or not value or not all(

@@ -15,6 +15,7 @@ from notegen.errors import ErrorCollector, NotegenError, SourceError
 from notegen.model import Concat, Group, Loc, Network, Node, Op, Residual, Twin
 from notegen.ops import OPS, OpError
 from notegen.ops.base import MAX_DIM, suggest
+from notegen.sources.fields import TAG
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
 STRUCTURAL = ("residual", "concat", "twin", "seq")
@@ -371,6 +372,10 @@ def network_from_data(data: Any, path: str, *, allowed: tuple[str, ...] = SPEC_K
         errors.add(path, data.line_of("summary"), "summary must be text")
     aliases = read_str_list(data, "aliases", path, errors)
     tags = read_str_list(data, "tags", path, errors)
+    bad = [t for t in tags if not TAG.match(t.lstrip("#")) or t.replace("/", "").isdigit()]
+    if bad:
+        errors.add(path, data.line_of("tags"), f"'{bad[0]}' is not a valid Obsidian tag",
+                   "use letters, digits, '_', '-' and '/' (for nesting), no spaces, not only digits")
     topics = read_str_list(data, "topics", path, errors)
     if len(errors.errors) > start or shape is None:
         return None

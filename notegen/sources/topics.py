@@ -16,7 +16,15 @@ TOPIC_KEYS = ("title", "aliases", "section", "order", "summary", "tags", "networ
 def parse_topic(text: str, path: str, errors: ErrorCollector) -> Topic | None:
     """One topic note; faults go to ``errors`` with their line in the file."""
     start = len(errors.errors)
-    raw_meta, body = frontmatter.YAMLHandler().split(text) if text.startswith("---") else ("", text)
+    if text.startswith("---"):
+        try:
+            raw_meta, body = frontmatter.YAMLHandler().split(text)
+        except ValueError:
+            errors.add(path, 1, "the front-matter is not closed",
+                       "end it with a line of three dashes (---) before the body")
+            return None
+    else:
+        raw_meta, body = "", text
     # The split keeps the newline after the opening --- at the start of the YAML text, so its
     # line numbers are already those of the file once the --- line is counted out.
     meta = load_yaml(raw_meta, path) if raw_meta.strip() else LocDict()
@@ -34,8 +42,8 @@ def parse_topic(text: str, path: str, errors: ErrorCollector) -> Topic | None:
         return None
     return Topic(title=title, body=body.strip("\n") + "\n", loc=Loc(path, 1), body_line=body_line,
                  aliases=f.texts("aliases"), section=f.integer("section"), order=f.integer("order"),
-                 summary=f.text("summary"), tags=f.texts("tags"), networks=f.texts("networks"),
-                 cards=cards)
+                 summary=f.text("summary"), tags=f.tags(), networks=f.texts("networks"),
+                 cards=cards, cssclasses=f.texts("cssclasses"))
 
 
 def _cards(value: object, f: Fields, path: str) -> tuple[Card, ...]:
@@ -52,7 +60,18 @@ def _cards(value: object, f: Fields, path: str) -> tuple[Card, ...]:
             f.errors.add(path, line, "a flashcard needs exactly a question 'q' and an answer 'a', both text",
                          "- q: Why use residual connections?\n      a: ...")
             continue
-        cards.append(Card(item["q"].strip(), item["a"].strip(), Loc(path, line)))
+        q, a = item["q"].strip(), item["a"].strip()
+        # The Spaced Repetition plugin splits a card at the first "::" and ends it at a blank
+        # line: either would silently cut the card short.
+        if "::" in q:
+            f.errors.add(path, line, "a flashcard question cannot contain '::' (the plugin splits the card there)",
+                         "reword it, e.g. write 'std: :move' or put the code in backticks without '::'")
+            continue
+        if "\n\n" in a or "\n\n" in q:
+            f.errors.add(path, line, "a flashcard cannot contain a blank line (the plugin ends the card there)",
+                         "join the paragraphs, or use a list without blank lines")
+            continue
+        cards.append(Card(q, a, Loc(path, line)))
     return tuple(cards)
 
 

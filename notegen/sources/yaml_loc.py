@@ -17,8 +17,10 @@ from notegen.errors import NotegenError, SourceError
 class LocDict(dict):
     """A dict with ``line`` (of the mapping) and ``key_lines`` (line of each key)."""
 
-    line: int = 0
-    key_lines: dict
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line = 0
+        self.key_lines: dict = {}
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
@@ -27,8 +29,10 @@ class LocDict(dict):
 class LocList(list):
     """A list with ``line`` (of the sequence) and ``item_lines`` (line of each item)."""
 
-    line: int = 0
-    item_lines: list
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.line = 0
+        self.item_lines: list = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
