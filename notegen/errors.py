@@ -67,3 +67,11 @@ class ErrorCollector:
 
 def _order(e: SourceError) -> tuple:
     return (e.path, e.line, e.layer, e.message)
+
+
+def suggest(word: str, options: set[str], fallback: str) -> str:
+    """A 'did you mean' hint for a misspelt name, or ``fallback`` when nothing is close."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else fallback

@@ -152,6 +152,10 @@ class LossSpec:
     negative: tuple[float, ...] = ()
 
 
+# What a worked example may ask for (its ``ask`` list).
+QUANTITIES = ("output", "params", "trainable", "macs", "flops", "rf", "memory")
+
+
 @dataclass(frozen=True)
 class Example:
     """A worked example: a question, what is asked, and the network(s) or loss behind it."""

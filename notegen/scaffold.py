@@ -7,7 +7,7 @@ from pathlib import Path
 
 from notegen.errors import NotegenError
 from notegen.model import Content
-from notegen.ops.base import suggest
+from notegen.errors import suggest
 from notegen.plan.names import slugify
 from notegen.plan.vault_plan import HOME_TITLE
 from notegen.render.environment import make_environment

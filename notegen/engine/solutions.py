@@ -97,7 +97,7 @@ def quantity_working(result: NetworkResult, quantity: str) -> QuantityWorking:
         return QuantityWorking(quantity, rows, ())
     if quantity == "memory":
         rows = _per_layer(result, lambda l, _: [])
-        return QuantityWorking(quantity, rows, tuple(memory_steps(result.layers[-1], result.output)))
+        return QuantityWorking(quantity, rows, tuple(memory_steps(result.output)))
     raise ValueError(quantity)
 
 

@@ -12,9 +12,9 @@ from typing import Iterable
 
 from notegen.engine.expr import Expr, Num, Sym, add, div, evaluate, fn, mul, normal, sub
 from notegen.engine.results import RF, LayerResult, NetworkResult
+from notegen.model import QUANTITIES
 
 FLOAT32_BYTES = 4
-QUANTITIES = ("output", "params", "trainable", "macs", "flops", "rf", "memory")
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,8 @@ def trainable_step(total: int, frozen: int) -> Step:
     return _step("P_{train}", "trainable", expr, total - frozen)
 
 
-def memory_steps(layer_or_net: LayerResult | NetworkResult, shape: tuple[int, ...]) -> list[Step]:
+def memory_steps(shape: tuple[int, ...]) -> list[Step]:
+    """Values in an output of ``shape`` and their float32 bytes."""
     names = ("C", "H", "W") if len(shape) == 3 else ("F",)
     count = mul(*[Sym(n, v) for n, v in zip(names, shape)]) if len(shape) > 1 else Sym("F", shape[0])
     n = normal(evaluate(count))
@@ -201,5 +202,5 @@ def layer_working(layer: LayerResult, rf_in: RF | None, asks: Iterable[str] = QU
     if "rf" in asks and rf_in is not None:
         out["rf"] = rf_steps(layer, rf_in)
     if "memory" in asks:
-        out["memory"] = memory_steps(layer, layer.output)
+        out["memory"] = memory_steps(layer.output)
     return {k: v for k, v in out.items() if v}

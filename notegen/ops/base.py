@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from notegen.errors import suggest
+
 # Bounds that keep absurd specs from hanging or exhausting memory; far beyond any real CNN.
 MAX_DIM = 1_000_000
 
@@ -66,7 +68,7 @@ class OpUnit:
         for key in raw:
             if key not in known:
                 raise OpError(f"unknown argument '{key}' for {self.name}",
-                              _suggest(str(key), known, f"{self.name} takes: {_list(known)}"), key)
+                              suggest(str(key), known, f"{self.name} takes: {_list(known)}"), key)
         out: dict[str, Any] = {}
         for arg in self.args:
             if arg.name in raw and raw[arg.name] is not None:
@@ -190,11 +192,4 @@ def _list(names: set[str]) -> str:
     return ", ".join(sorted(names))
 
 
-def _suggest(word: str, options: set[str], fallback: str) -> str:
-    import difflib
 
-    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else fallback
-
-
-suggest = _suggest

@@ -137,7 +137,7 @@ def plan_vault(content: Content) -> VaultPlan:
 def _check_references(content: Content, topics: set[str], networks: set[str],
                       patterns: Mapping[str, Pattern], errors: ErrorCollector) -> None:
     def suggest(word: str, options: set[str]) -> str:
-        from notegen.ops.base import suggest as near
+        from notegen.errors import suggest as near
 
         return near(word, options, f"known: {', '.join(sorted(options))}")
 

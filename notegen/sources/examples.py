@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from notegen.errors import ErrorCollector
-from notegen.model import Example, Loc, LossSpec, Network, Variant
-from notegen.engine.working import QUANTITIES
+from notegen.model import QUANTITIES, Example, Loc, LossSpec, Network, Variant
 from notegen.sources.fields import Fields
 from notegen.sources.specs import network_from_data
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml

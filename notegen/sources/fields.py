@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from notegen.errors import ErrorCollector
-from notegen.ops.base import suggest
+from notegen.errors import suggest
 from notegen.sources.yaml_loc import LocDict
 
 

@@ -14,7 +14,8 @@ from typing import Any, Mapping
 from notegen.errors import ErrorCollector, NotegenError, SourceError
 from notegen.model import Concat, Group, Loc, Network, Node, Op, Residual, Twin
 from notegen.ops import OPS, OpError
-from notegen.ops.base import MAX_DIM, suggest
+from notegen.errors import suggest
+from notegen.ops.base import MAX_DIM
 from notegen.sources.fields import TAG
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
