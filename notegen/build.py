@@ -31,7 +31,14 @@ from notegen.vault.cache import (FIGURE_DIR, TEMPLATE_CACHE_DIR, BuildCache, Ren
 from notegen.vault.check import Problem, check_vault
 from notegen.vault.writer import GeneratedFile, WriteReport, write_vault
 
-Progress = Callable[[str], None]
+class Progress:
+    """What a build tells its caller while it runs (the CLI draws it; the default is silent)."""
+
+    def stage(self, message: str) -> None:
+        """A new stage begins."""
+
+    def count(self, done: int, total: int, what: str) -> None:
+        """``done`` of ``total`` items of the current stage are finished."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +147,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutco
 
 
 def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
-    say = progress or (lambda _msg: None)
+    progress = progress or Progress()
+    say = progress.stage
     version = digest(__version__, code_digest())
     cache = load_cache(options.out, version)
     fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"),
@@ -165,7 +173,8 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
 
     say(f"rendering {len(stale)} of {len(keys)} notes")
     jobs = figure_jobs(plan, content, networks, solutions, stale)
-    rendered = render_stale(options, plan, content, networks, solutions, jobs, stale)
+    rendered = render_stale(options, plan, content, networks, solutions, jobs, stale,
+                            lambda done, total: progress.count(done, total, "notes"))
     notes, figure_files, drawn = assemble(options, cache, plan, keys, rendered, jobs)
 
     say("writing the vault")
@@ -213,14 +222,15 @@ def _in_user_section(root: Path, problem: Problem) -> bool:
 
 def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,
                  networks: Mapping[str, NetworkResult], solutions: Mapping[str, ExampleSolution],
-                 jobs: Mapping[str, list], stale: set[str]) -> dict[str, str]:
+                 jobs: Mapping[str, list], stale: set[str],
+                 on_note: Callable[[int, int], None] | None = None) -> dict[str, str]:
     from notegen.render.environment import make_environment
     from notegen.render.notes import Figure, RenderInputs, render_notes
 
     figures = {title: tuple(Figure(j.filename, j.caption) for j in found) for title, found in jobs.items()}
     inputs = RenderInputs(plan, content, networks, solutions, figures)
     env = make_environment(options.templates, options.out / TEMPLATE_CACHE_DIR)
-    notes, errors = render_notes(env, inputs, only=stale)
+    notes, errors = render_notes(env, inputs, only=stale, on_note=on_note)
     errors.raise_if_any()
     return dict(notes)
 

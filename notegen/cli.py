@@ -101,7 +101,7 @@ def _build_once(options: "BuildOptions", quiet: bool, as_json: bool) -> bool:
     from notegen.vault.check import format_problems, problems_as_json
 
     with StageReporter(enabled=not quiet and not as_json) as reporter:
-        outcome = run_build(options, reporter.stage)
+        outcome = run_build(options, reporter)
     details = outcome.report.details() if outcome.report else []
     if as_json:
         _emit_json({"out": str(options.out), "notes": outcome.notes, "figures": outcome.figures,

@@ -9,7 +9,7 @@ section excepted, so a card's question never changes under its review history).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import jinja2
 
@@ -74,13 +74,16 @@ class NoteRenderer:
         return out
 
     # --- the notes --------------------------------------------------------------------
-    def render_all(self, only: set[str] | None = None) -> list[tuple[str, str]]:
+    def render_all(self, only: set[str] | None = None,
+                   on_note: Callable[[int, int], None] | None = None) -> list[tuple[str, str]]:
+        """Render the notes (those in ``only``); ``on_note(done, total)`` after each."""
+        todo = [n for n in self.plan.notes if only is None or n.path in only]
         out = []
-        for note in self.plan.notes:
-            if only is not None and note.path not in only:
-                continue
+        for done, note in enumerate(todo, 1):
             text = getattr(self, f"_{note.kind}")(note)
             out.append((note.path, self._autolink(text, note)))
+            if on_note:
+                on_note(done, len(todo))
         return out
 
     def _autolink(self, text: str, note: NotePlan) -> str:
@@ -150,9 +153,10 @@ def _by_title(items: Sequence[Any], title: str) -> Any:
     return next(i for i in items if i.title == title)
 
 
-def render_notes(env: jinja2.Environment, inputs: RenderInputs, only: set[str] | None = None
+def render_notes(env: jinja2.Environment, inputs: RenderInputs, only: set[str] | None = None,
+                 on_note: Callable[[int, int], None] | None = None
                  ) -> tuple[list[tuple[str, str]], ErrorCollector]:
     """Render the planned notes (those whose path is in ``only``, if given)."""
     renderer = NoteRenderer(env, inputs)
-    notes = renderer.render_all(only)
+    notes = renderer.render_all(only, on_note)
     return notes, renderer.errors
