@@ -180,3 +180,14 @@ def test_a_link_the_student_writes_in_my_notes_warns_but_does_not_fail(built: Pa
     assert result.exit_code == 0, result.output
     assert "broken link [[Future Note]]" in result.output
     assert "see [[Future Note]]" in note.read_text()
+
+
+def test_a_lost_manifest_is_not_hidden_by_the_fast_path(built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "v"
+    shutil.copytree(built, copy)
+    manifest = copy / ".notegen" / "manifest.json"
+    before = manifest.read_bytes()
+    manifest.unlink()
+    outcome = build(options(copy))
+    assert outcome.report is not None  # a real build ran ...
+    assert manifest.read_bytes() == before  # ... and wrote the same manifest again

@@ -76,6 +76,10 @@ def vault_state(root: Path) -> dict[str, tuple[int, int]]:
     """(size, mtime) of every file in the vault outside hidden folders: a cheap way to see
     that nobody touched the vault since the last build."""
     state: dict[str, tuple[int, int]] = {}
+    manifest = Path(root) / ".notegen" / "manifest.json"
+    if manifest.is_file():  # notegen's own state counts too: a lost manifest means a real build
+        st = manifest.stat()
+        state[".notegen/manifest.json"] = (st.st_size, st.st_mtime_ns)
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
