@@ -25,7 +25,7 @@ from notegen.errors import ErrorCollector, NotegenError
 from notegen.model import Content
 from notegen.plan.incremental import code_digest, digest, folder_digest, note_keys
 from notegen.plan.vault_plan import ATTACHMENTS, VaultPlan, plan_vault
-from notegen.sources.content import load_content, source_digests, source_files
+from notegen.sources.content import load_content, source_digests
 from notegen.vault.cache import (FIGURE_DIR, TEMPLATE_CACHE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
                                  vault_state)
 from notegen.vault.check import Problem, check_vault

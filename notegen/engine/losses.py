@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from notegen.engine.expr import Expr, Num, Sym, add, div, evaluate, fn, mul, sub
+from notegen.engine.expr import Expr, Num, Sym, add, div, evaluate, fn, sub
 from notegen.engine.working import Step
 from notegen.model import LossSpec
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from notegen.engine.expr import Expr, Num, Sym, add, div, evaluate, fn, mul, normal, sub
-from notegen.engine.results import RF, LayerResult, NetworkResult
+from notegen.engine.results import RF, LayerResult
 from notegen.model import QUANTITIES
 
 FLOAT32_BYTES = 4

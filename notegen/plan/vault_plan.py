@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from notegen.errors import ErrorCollector
-from notegen.model import Content, Example, Network, Pattern, Topic
+from notegen.model import Content, Pattern, Topic
 from notegen.plan.names import assign_names, name_key
 
 HOME_TITLE = "Home"

@@ -9,7 +9,7 @@ from fractions import Fraction
 from math import floor, log10
 from typing import Sequence
 
-from notegen.engine.expr import Bin, Expr, Fn, Num, Sym, normal
+from notegen.engine.expr import Expr, Fn, Num, Sym, normal
 
 
 def count(n: int | float) -> str:

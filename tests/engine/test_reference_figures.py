@@ -8,7 +8,6 @@ this engine's own output.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 

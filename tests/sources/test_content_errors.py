@@ -41,7 +41,7 @@ def _content_with(tmp_path: Path, name: str, text: str) -> Path:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_source_is_reported_with_its_line(name: str, tmp_path: Path, monkeypatch) -> None:
     text, line, fragment = CASES[name]
-    source = _content_with(tmp_path, name, text)
+    _content_with(tmp_path, name, text)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(NotegenError) as err:
         load_content(Path("content"))
