@@ -11,7 +11,7 @@ from notegen.engine.expr import Num, Sym, add, div, mul
 from notegen.engine.losses import LossSolution, solve_loss
 from notegen.engine.receptive_field import INPUT_RF
 from notegen.engine.results import RF, GROUP_OPS, LayerResult, NetworkResult
-from notegen.engine.working import (Step, flops_step, total_expr_step, macs_steps, memory_steps, output_steps,
+from notegen.engine.working import (Step, bytes_step, flops_step, total_expr_step, macs_steps, memory_steps, output_steps,
                                     params_steps, rf_steps, total_step, trainable_step)
 from notegen.model import Example
 
@@ -82,9 +82,12 @@ def quantity_working(result: NetworkResult, quantity: str) -> QuantityWorking:
         rows = _per_layer(result, lambda l, _: params_steps(l))
         return QuantityWorking(quantity, rows, _total("P", "params", rows, "params", result.params))
     if quantity == "trainable":
-        rows = tuple(r for r in _per_layer(result, lambda l, _: params_steps(l)) if r.layer.frozen_params)
-        frozen = _total("P_{frozen}", "frozen", rows, "frozen_params", result.frozen_params)
-        return QuantityWorking(quantity, rows, frozen + (trainable_step(result.params, result.frozen_params),))
+        # Counted directly over the layers that still learn; the frozen rest is P - P_train.
+        rows = tuple(r for r in _per_layer(result, lambda l, _: params_steps(l)) if r.layer.trainable_params)
+        total = _total("P_{train}", "trainable", rows, "trainable_params", result.trainable_params)
+        if not rows:
+            total = (trainable_step(result.params, result.frozen_params),)
+        return QuantityWorking(quantity, rows, total)
     if quantity == "macs":
         rows = _per_layer(result, lambda l, _: macs_steps(l))
         if result.macs_per_input is None:
@@ -96,8 +99,13 @@ def quantity_working(result: NetworkResult, quantity: str) -> QuantityWorking:
         rows = _per_layer(result, lambda l, rf_in: rf_steps(l, rf_in) if rf_in else [])
         return QuantityWorking(quantity, rows, ())
     if quantity == "memory":
-        rows = _per_layer(result, lambda l, _: [])
-        return QuantityWorking(quantity, rows, tuple(memory_steps(result.output)))
+        # Every layer's output is kept for the backward pass: count each, then add them up.
+        rows = _per_layer(result, lambda l, _: memory_steps(l.output)[:1])
+        if len(rows) < 2:
+            return QuantityWorking(quantity, (), tuple(memory_steps(result.output)))
+        total = total_step("N_{act}", "activations, all layers", [(r.layer.path, r.layer.activations) for r in rows],
+                           sum(r.layer.activations for r in rows))
+        return QuantityWorking(quantity, rows, (total, bytes_step(total.value)))
     raise ValueError(quantity)
 
 

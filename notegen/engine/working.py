@@ -145,8 +145,12 @@ def memory_steps(shape: tuple[int, ...]) -> list[Step]:
     names = ("C", "H", "W") if len(shape) == 3 else ("F",)
     count = mul(*[Sym(n, v) for n, v in zip(names, shape)]) if len(shape) > 1 else Sym("F", shape[0])
     n = normal(evaluate(count))
-    return [_step("N_{act}", "activations", count, n),
-            _step("\\text{bytes}", "bytes (float32)", mul(Num(FLOAT32_BYTES), Sym("N_{act}", n, "N_act")))]
+    return [_step("N_{act}", "activations", count, n), bytes_step(n)]
+
+
+def bytes_step(n_values: int) -> Step:
+    """float32 storage for ``n_values`` activations."""
+    return _step("\\text{bytes}", "bytes (float32)", mul(Num(FLOAT32_BYTES), Sym("N_{act}", n_values, "N_act")))
 
 
 # --- receptive field ----------------------------------------------------------------

@@ -33,13 +33,14 @@ class NotePlan:
 class VaultPlan:
     notes: tuple[NotePlan, ...]
     by_title: Mapping[str, NotePlan]
-    link_targets: Mapping[str, str]  # phrase (title or alias) -> file name
+    link_targets: Mapping[str, str]  # phrase (title or alias), lower-cased -> file name
     topic_examples: Mapping[str, tuple[str, ...]]
     topic_networks: Mapping[str, tuple[str, ...]]
     network_topics: Mapping[str, tuple[str, ...]]
     topic_patterns: Mapping[str, tuple[str, ...]]
     pattern_examples: Mapping[str, tuple[str, ...]]
     pattern_of: Mapping[str, Pattern] = field(default_factory=dict)
+    phrases: Mapping[str, str] = field(default_factory=dict)  # title/alias as written -> file name
 
     def file(self, title: str) -> str:
         return self.by_title[title].file
@@ -88,6 +89,7 @@ def plan_vault(content: Content) -> VaultPlan:
     by_title = {n.title: n for n in notes}
 
     link_targets: dict[str, str] = {}
+    phrases: dict[str, str] = {}
     for n, (_, _, _, path, line) in zip(notes, entries):
         for alias in n.aliases:
             if not alias.strip() or any(ch in alias for ch in "|[]#^"):
@@ -97,7 +99,9 @@ def plan_vault(content: Content) -> VaultPlan:
             continue
         for phrase in (n.title,) + n.aliases:
             # the first note to claim a phrase keeps it (topics come before networks and examples)
-            link_targets.setdefault(phrase.casefold(), n.file)
+            if phrase.casefold() not in link_targets:
+                link_targets[phrase.casefold()] = n.file
+                phrases[phrase] = n.file
     errors.raise_if_any()
 
     topic_titles = {t.title for t in content.topics}
@@ -124,7 +128,7 @@ def plan_vault(content: Content) -> VaultPlan:
         return {k: tuple(sorted(v, key=str.casefold)) for k, v in out.items()}
 
     return VaultPlan(
-        notes=notes, by_title=by_title, link_targets=link_targets,
+        notes=notes, by_title=by_title, link_targets=link_targets, phrases=phrases,
         topic_examples=grouped((e.topic, e.title) for e in content.examples),
         topic_networks={k: tuple(sorted(v, key=str.casefold)) for k, v in topic_networks.items()},
         network_topics={k: tuple(sorted(v, key=str.casefold)) for k, v in network_topics.items()},

@@ -84,15 +84,18 @@ def autolink(markdown: str, targets: Mapping[str, str], *, exclude: Iterable[str
     """
     if not targets:
         return markdown
-    files, pattern = _compile(tuple(targets.items()))
+    files, written, pattern = _compile(tuple(targets.items()))
     prose, mentions = _scan(markdown)
     done = {name_key(name) for name in exclude} | mentions
     replacements: list[tuple[int, int, str]] = []
     for start, end, in_table in prose:
         for match in pattern.finditer(markdown, start, end):
-            file = files.get(_phrase_key(match.group()))
+            key = _phrase_key(match.group())
+            file = files.get(key)
             if file is None or name_key(file) in done or not _can_link(markdown, *match.span()):
                 continue
+            if _is_acronym(written[key]) and match.group() != written[key]:
+                continue  # "GAP" the pooling, not the "gap" between two errors
             done.add(name_key(file))
             link = wikilink(file, match.group(), in_table=in_table)
             replacements.append((match.start(), match.end(), link))
@@ -106,13 +109,22 @@ def _phrase_key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
 
 
+def _is_acronym(phrase: str) -> bool:
+    """An all-capitals alias (GAP, RF, BN, CNN) only matches as written: its lower-case
+    spelling is usually an ordinary word."""
+    letters = [ch for ch in phrase if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
 @functools.lru_cache(maxsize=16)
-def _compile(targets: tuple[tuple[str, str], ...]) -> tuple[dict[str, str], re.Pattern[str]]:
-    """Phrase key -> file name, and the regex of all phrases; built once per target set
-    (a build links every note against the same targets)."""
+def _compile(targets: tuple[tuple[str, str], ...]
+             ) -> tuple[dict[str, str], dict[str, str], re.Pattern[str]]:
+    """Phrase key -> file name, phrase key -> phrase as written, and the regex of all
+    phrases; built once per target set (a build links every note against the same targets)."""
     lookup = _phrase_lookup(targets)
     files = {key: file for key, (_, file) in lookup.items()}
-    return files, _phrase_pattern(tuple(phrase for phrase, _ in lookup.values()))
+    written = {key: phrase for key, (phrase, _) in lookup.items()}
+    return files, written, _phrase_pattern(tuple(phrase for phrase, _ in lookup.values()))
 
 
 def _phrase_lookup(targets: Iterable[tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -88,7 +88,7 @@ class NoteRenderer:
 
     def _autolink(self, text: str, note: NotePlan) -> str:
         cut = min((i for i in (text.find(m) for m in NO_AUTOLINK_FROM) if i >= 0), default=len(text))
-        head = autolink(text[:cut], self.plan.link_targets, exclude=[note.file])
+        head = autolink(text[:cut], self.plan.phrases, exclude=[note.file])
         return head + text[cut:]
 
     def _template(self, name: str, **context: Any) -> str:

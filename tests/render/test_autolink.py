@@ -378,3 +378,9 @@ def test_generated_notes_change_only_by_links_and_settle_after_one_pass(text):
 @given(st.text())
 def test_any_text_is_accepted(text):
     assert _unlink(link(text)) == _unlink(text)
+
+
+def test_an_all_capitals_alias_matches_only_as_written() -> None:
+    # "gap" (generalisation gap) is a word; "GAP" (global average pooling) is the alias
+    targets = {"GAP": "Classifier Heads"}
+    assert autolink("the gap shrinks; GAP pools", targets) == "the gap shrinks; [[Classifier Heads|GAP]] pools"
