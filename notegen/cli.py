@@ -282,5 +282,37 @@ def calc_linear(input_text: str, out: int, bias: bool, as_json: bool) -> None:
     _run_calc("linear", input_text, {"out": out, "bias": bias}, as_json)
 
 
+@calc.command("stack", context_settings=HELP)
+@_input
+@click.argument("layers", nargs=-1, required=True, metavar="LAYER...")
+@_json
+def calc_stack(input_text: str, layers: tuple[str, ...], as_json: bool) -> None:
+    """A stack of layers, each written as in a spec, e.g.
+
+    notegen calc stack --input 1x32x32 "conv: {out: 8, k: 3}" "maxpool: {k: 2}" "conv: {out: 8, k: 3, d: 2}"
+
+    Shows each layer's output size and receptive-field working (r, j), then the totals.
+    """
+    import yaml
+
+    from notegen.engine import analyze
+    from notegen.render.calc_report import stack_text
+    from notegen.render.terminal import inspect_json
+    from notegen.sources.specs import network_from_layers
+
+    parsed = []
+    for i, text in enumerate(layers, 1):
+        try:
+            parsed.append(yaml.safe_load(text))
+        except yaml.YAMLError:
+            raise click.BadParameter(f"layer {i} ({text!r}) is not a spec layer; write e.g. "
+                                     "'conv: {out: 8, k: 3}' or 'relu'") from None
+    result = analyze(network_from_layers(_shape(input_text), parsed, "stack", "command line"))
+    if as_json:
+        _emit_json(inspect_json(result))
+    else:
+        click.echo(stack_text(result))
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

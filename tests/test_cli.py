@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import NETWORKS
 
 COMMANDS = [[], ["build"], ["check"], ["inspect"], ["calc"], ["calc", "conv"], ["calc", "pool"],
-            ["calc", "linear"], ["new"], ["new", "example"], ["init"]]
+            ["calc", "linear"], ["calc", "stack"], ["new"], ["new", "example"], ["init"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "notegen")
@@ -71,3 +71,14 @@ def test_check_reports_problems_with_exit_1(tmp_path, cli) -> None:
     assert "Home.md:4: broken link [[Missing]]" in result.output
     data = json.loads(cli("check", tmp_path, "--json").output)
     assert data[0]["path"] == "Home.md" and data[0]["line"] == 4
+
+
+def test_calc_stack_shows_the_receptive_field_working(cli) -> None:
+    out = cli("calc", "stack", "--input", "1x32x32", "conv: {out: 8, k: 3, p: 1}", "maxpool: {k: 2}",
+              "conv: {out: 8, k: 3, d: 2}").output
+    # r: 1 + 2·1 = 3; 3 + 1·1 = 4 (j becomes 2); k_eff = 2·2 + 1 = 5: 4 + 4·2 = 12
+    assert "= 1 + (3 − 1) · 1" in out and "= 3 + (2 − 1) · 1" in out
+    assert "= 4 + (2 · (3 − 1) + 1 − 1) · 2" in out
+    assert out.rstrip().endswith("receptive field 12 px, jump 2")
+    data = json.loads(cli("calc", "stack", "--input", "1x32x32", "conv: {out: 8, k: 3, p: 1}", "--json").output)
+    assert data["receptive_field"]["size"] == [3, 3]

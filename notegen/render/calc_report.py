@@ -47,3 +47,26 @@ def calc_json(result: NetworkResult) -> dict[str, Any]:
         "rf": list(layer.rf.size) if layer.rf else None, "jump": list(layer.rf.jump) if layer.rf else None,
         "steps": steps,
     }
+
+
+def stack_text(result: NetworkResult) -> str:
+    """A stack layer by layer: each layer's output size and receptive-field working."""
+    from notegen.engine.solutions import leaves_with_rf_in
+    from notegen.render.describe import layer_words
+
+    rf0 = INPUT_RF if len(result.input) == 3 else None
+    out = [f"stack on input {shape(result.input)}  ->  output {shape(result.output)}", ""]
+    for layer, rf_in in leaves_with_rf_in(result.layers, rf0):
+        work = layer_working(layer, rf_in, ("output", "rf"))
+        out.append(f"{layer.path}: {layer_words(layer)}  ->  {shape(layer.output)}")
+        for key, steps in work.items():
+            out.append(working_text(f"  {SECTIONS[key].split(' (')[0]}", steps))
+        out.append("")
+    rf = result.receptive_field
+    summary = f"Output {shape(result.output)}; params {count(result.params)}; MACs {count(result.macs)}"
+    if rf is not None:
+        size = str(rf.size[0]) if rf.size[0] == rf.size[1] else f"{rf.size[0]}×{rf.size[1]}"
+        jump = str(rf.jump[0]) if rf.jump[0] == rf.jump[1] else f"{rf.jump[0]}×{rf.jump[1]}"
+        summary += f"; receptive field {size} px, jump {jump}"
+    out.append(summary)
+    return "\n".join(out)
