@@ -39,6 +39,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import make_course  # noqa: E402  (a sibling script, not a package)
+from report import table  # noqa: E402  (a sibling script, not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -160,17 +161,6 @@ def default_scenarios(out: Path, reps: int) -> list[Scenario]:
         Scenario("default: build cache dropped", dropped, None, "every note rendered, nothing drawn",
                  all(r.summary["rendered"] == r.summary["notes"] and r.summary["drawn"] == 0 for r in dropped)),
     ]
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """Plain-text table: first column left-aligned, the figures right-aligned."""
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def row(s: Scenario) -> list[str]:

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from report import table  # benchmarks/report.py (scripts run from their folder's path)
+
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = {
     "ResNet-50": ROOT / "content" / "networks" / "resnet50.yaml",
@@ -50,17 +52,6 @@ def timings(fn: Callable[[], object], reps: int) -> list[float]:
 
 def fmt_s(seconds: float) -> str:
     return f"{seconds * 1000:9.1f} ms"
-
-
-def table(headers: list[str], rows: list[list[str]]) -> str:
-    """Plain-text table: first column left-aligned, the figures right-aligned."""
-    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths)))
-
-    return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in rows])
 
 
 def torch_tools() -> tuple[Callable | None, str]:

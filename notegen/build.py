@@ -151,8 +151,8 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     say = progress.stage
     version = digest(__version__, code_digest())
     cache = load_cache(options.out, version)
-    fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"),
-                         folder_digest(options.templates, "*"))
+    templates = folder_digest(options.templates, "*")
+    fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"), templates)
     if (cache.fingerprint == fingerprint and cache.clean and options.out.is_dir()
             and cache.vault_state == vault_state(options.out)):
         return BuildOutcome(None, (), len(cache.notes), 0)
@@ -162,7 +162,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     digests = source_digests(cache.sources)
     networks = NetworkResults(content)
     plan = plan_vault(content)
-    keys = note_keys(plan, content, digests, folder_digest(options.templates, "*"))
+    keys = note_keys(plan, content, digests, templates)
     figure_dir = options.out / FIGURE_DIR
     stale = {path for path, key in keys.items()
              if path not in cache.notes or cache.notes[path].key != key
@@ -179,11 +179,11 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
 
     say("writing the vault")
     files = [GeneratedFile(path, text.encode("utf-8")) for path, text in notes]
-    digests_of = {}
+    digests_of: dict[bytes, str] = {}  # many attachments share one drawing: hash each once
     for name, data in sorted(figure_files.items()):
-        # many attachments share one drawing (same geometry): hash each distinct SVG once
-        digest_ = digests_of.get(id(data)) or digests_of.setdefault(id(data), sha256(data).hexdigest())
-        files.append(GeneratedFile(f"{ATTACHMENTS}/{name}", data, digest_))
+        if data not in digests_of:
+            digests_of[data] = sha256(data).hexdigest()
+        files.append(GeneratedFile(f"{ATTACHMENTS}/{name}", data, digests_of[data]))
     report = write_vault(options.out, files, force=options.force, seen=cache.vault_state)
     problems: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()

@@ -21,6 +21,11 @@ class Loc:
         return f"{self.path}:{self.line}"
 
 
+def child_path(prefix: str, name: str) -> str:
+    """A node's dotted, torch-style path (``layer1.0.conv1``) under its parent's."""
+    return f"{prefix}.{name}" if prefix else name
+
+
 @dataclass(frozen=True)
 class Op:
     """One primitive op (conv, bn, relu, linear, ...) with its resolved arguments.

@@ -7,7 +7,7 @@ from typing import Sequence
 from notegen.engine.receptive_field import INPUT_RF, JumpMismatch, hull, through
 from notegen.engine.results import RF, LayerResult, NetworkResult
 from notegen.errors import NotegenError, SourceError
-from notegen.model import Concat, Group, Loc, Network, Node, Op, Residual, Twin
+from notegen.model import Concat, Group, Loc, Network, Node, Op, Residual, Twin, child_path
 from notegen.ops import OPS, OpError
 from notegen.ops.base import COLLAPSE, IDENTITY
 
@@ -21,10 +21,6 @@ class AnalysisError(NotegenError):
 def _fail(loc: Loc, path: str, message: str, hint: str = "") -> AnalysisError:
     return AnalysisError([SourceError(loc.path, loc.line, message, hint, path)],
                          f"{loc.path}: the network cannot be computed")
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
 
 
 def analyze(network: Network) -> NetworkResult:
@@ -64,7 +60,7 @@ def _sequence(nodes: Sequence[Node], shape: Shape, rf: RF | None, depth: int,
 
 
 def _node(node: Node, shape: Shape, rf: RF | None, depth: int, prefix: str) -> LayerResult:
-    path = _join(prefix, node.name)
+    path = child_path(prefix, node.name)
     if isinstance(node, Op):
         return _op(node, shape, rf, depth, path)
     if isinstance(node, Group):

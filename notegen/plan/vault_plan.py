@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from notegen.errors import ErrorCollector
+from notegen.errors import suggest as near
 from notegen.model import Content, Pattern, Topic
 from notegen.plan.names import assign_names, name_key
 
@@ -141,8 +142,6 @@ def plan_vault(content: Content) -> VaultPlan:
 def _check_references(content: Content, topics: set[str], networks: set[str],
                       patterns: Mapping[str, Pattern], errors: ErrorCollector) -> None:
     def suggest(word: str, options: set[str]) -> str:
-        from notegen.errors import suggest as near
-
         return near(word, options, f"known: {', '.join(sorted(options))}")
 
     for e in content.examples:

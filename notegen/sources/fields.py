@@ -11,6 +11,13 @@ from notegen.sources.yaml_loc import LocDict
 
 
 TAG = re.compile(r"^[\w-]+(/[\w-]+)*$")
+TAG_HINT = "use letters, digits, '_', '-' and '/' (for nesting), no spaces, not only digits"
+
+
+def valid_tag(tag: str) -> bool:
+    """Obsidian's tag rule: letters, digits, _ - /, not all digits, no empty / segment."""
+    tag = tag.lstrip("#")
+    return bool(TAG.match(tag)) and not tag.replace("/", "").isdigit()
 
 
 class Fields:
@@ -65,12 +72,10 @@ class Fields:
         """Obsidian tags: letters, digits, _ - /, not all digits, no empty / segment."""
         out = []
         for tag in self.texts(key):
-            tag = tag.lstrip("#")
-            if not TAG.match(tag) or tag.replace("/", "").isdigit():
-                self.error(key, f"'{tag}' is not a valid Obsidian tag",
-                           "use letters, digits, '_', '-' and '/' (for nesting), no spaces, not only digits")
+            if valid_tag(tag):
+                out.append(tag.lstrip("#"))
             else:
-                out.append(tag)
+                self.error(key, f"'{tag.lstrip('#')}' is not a valid Obsidian tag", TAG_HINT)
         return tuple(out)
 
     def numbers(self, value: Any, key: str) -> tuple[float, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from notegen.errors import ErrorCollector, suggest
-from notegen.model import Concat, Group, Loc, Node, Op, Residual, Twin
+from notegen.model import Concat, Group, Loc, Node, Op, Residual, Twin, child_path
 from notegen.ops import OPS, OpError
 from notegen.sources.yaml_loc import LocDict, LocList
 
@@ -114,10 +114,10 @@ class SpecParser:
         name = str(name)
         if name in names:
             self.error(line, f"two layers here are named '{name}'", "give each a unique name",
-                       _join(prefix, name))
+                       child_path(prefix, name))
             return None
         names.add(name)
-        path = _join(prefix, name)
+        path = child_path(prefix, name)
         is_frozen = frozen or self._flag(extra, "frozen", line, path)
         repeat = extra.get("repeat", 1)
         if isinstance(repeat, bool) or not isinstance(repeat, int) or not 1 <= repeat <= MAX_REPEAT:
@@ -304,7 +304,3 @@ class SpecParser:
             self.error(line, f"{key} must be true or false, got {v!r}", layer=path)
             return False
         return v
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name

@@ -13,7 +13,7 @@ from typing import Any
 from notegen.errors import ErrorCollector, NotegenError, SourceError, suggest
 from notegen.model import Loc, Network, Node
 from notegen.ops.base import MAX_DIM
-from notegen.sources.fields import TAG
+from notegen.sources.fields import TAG_HINT, valid_tag
 from notegen.sources.layers import Abort, SpecParser
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
@@ -77,10 +77,9 @@ def network_from_data(data: Any, path: str, *, allowed: tuple[str, ...] = SPEC_K
         errors.add(path, data.line_of("summary"), "summary must be text")
     aliases = read_str_list(data, "aliases", path, errors)
     tags = read_str_list(data, "tags", path, errors)
-    bad = [t for t in tags if not TAG.match(t.lstrip("#")) or t.replace("/", "").isdigit()]
+    bad = [t for t in tags if not valid_tag(t)]
     if bad:
-        errors.add(path, data.line_of("tags"), f"'{bad[0]}' is not a valid Obsidian tag",
-                   "use letters, digits, '_', '-' and '/' (for nesting), no spaces, not only digits")
+        errors.add(path, data.line_of("tags"), f"'{bad[0]}' is not a valid Obsidian tag", TAG_HINT)
     topics = read_str_list(data, "topics", path, errors)
     if len(errors.errors) > start or shape is None:
         return None
