@@ -4,7 +4,7 @@ Run from the repository root:  python benchmarks/bench_engine.py [--reps N] [--r
 
 Prints three tables:
 1. parse_spec + analyze vs torchinfo.summary (the torch module built from the engine's result
-   by tests/torch/torch_modules.py, input (1, 3, 224, 224), verbose=0), best and median of
+   by tests/crosscheck_torch/torch_modules.py, input (1, 3, 224, 224), verbose=0), best and median of
    several repetitions in this one process, and the ratio (target: engine ≥ 20× faster);
 2. `notegen inspect content/networks/resnet50.yaml` as a whole process, median of N runs
    (target < 0.3 s), next to a bare interpreter start for scale;
@@ -63,7 +63,7 @@ def torch_tools() -> tuple[Callable | None, str]:
         import torchinfo
     except ImportError as err:
         return None, f"torch/torchinfo not installed ({err.name}); pip install '.[torch]'"
-    sys.path.insert(0, str(ROOT / "tests" / "torch"))
+    sys.path.insert(0, str(ROOT / "tests" / "crosscheck_torch"))
     from torch_modules import build_module
 
     def make(result):  # -> (summary call, torch param count)
