@@ -314,5 +314,10 @@ def calc_stack(input_text: str, layers: tuple[str, ...], as_json: bool) -> None:
         click.echo(stack_text(result))
 
 
+@main.group(context_settings=HELP)
+def export() -> None:
+    """Export the course to other tools (a runnable PyTorch module, an Anki deck)."""
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -1,0 +1,1 @@
+"""Exporters: the course and its networks written for other tools (PyTorch, Anki)."""
