@@ -51,12 +51,15 @@ class BuildOutcome:
     drawn: int = 0     # figures drawn this time
     rendered_paths: tuple[str, ...] = field(default=())
     warnings: tuple[Problem, ...] = ()  # problems in the student's own files (not fatal)
+    cache_problem: str = ""  # why the build cache could not be saved ('' when it was)
 
     def summary_line(self) -> str:
         if self.report is None:
             return "nothing changed since the last build"
+        cache = (f"; the notes are written but the build cache was not saved ({self.cache_problem}),"
+                 " so the next build redoes the work" if self.cache_problem else "")
         return (f"{self.rendered} of {self.notes} notes rendered, {self.drawn} of {self.figures} "
-                f"figures drawn; {self.report.summary_line()}")
+                f"figures drawn; {self.report.summary_line()}{cache}")
 
 
 class NetworkResults(Mapping[str, NetworkResult]):
@@ -137,10 +140,13 @@ def figure_jobs(plan: VaultPlan, content: Content, networks: Mapping[str, Networ
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildOutcome:
     """Compile the vault. The cyclic garbage collector is paused meanwhile: a build makes
     many small objects and few cycles, and the collector's passes cost more than they free."""
+    from notegen.vault.lock import build_lock
+
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, progress)
+        with build_lock(options.out):  # one build at a time per vault
+            return _build(options, progress)
     finally:
         if enabled:
             gc.enable()
@@ -199,9 +205,13 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
         warnings = tuple(p for p in found if p in theirs)
     cache.fingerprint, cache.clean = fingerprint, options.check and not problems and not warnings
     cache.vault_state = vault_state(options.out)
-    save_cache(options.out, cache)
+    try:
+        save_cache(options.out, cache)
+        cache_problem = ""
+    except OSError as exc:  # the vault is written; an old or missing cache only costs time
+        cache_problem = exc.strerror or str(exc)
     return BuildOutcome(report, problems, len(notes), len(figure_files), len(stale), drawn,
-                        tuple(sorted(stale)), warnings)
+                        tuple(sorted(stale)), warnings, cache_problem)
 
 
 def _in_user_section(root: Path, problem: Problem) -> bool:

@@ -16,9 +16,11 @@ TEMPLATES = ROOT / "templates"
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    """Every file of a vault but the build cache (an optimisation, not part of the vault)."""
+    """Every file of a vault but the build cache (an optimisation, not part of the vault)
+    and the build lock (it names the process that last held it)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".notegen/cache" not in p.relative_to(root).as_posix()}
+            if p.is_file() and ".notegen/cache" not in p.relative_to(root).as_posix()
+            and p.relative_to(root).as_posix() != ".notegen/lock"}
 
 
 def options(out: Path, source: Path = CONTENT, **kw) -> BuildOptions:

@@ -88,14 +88,17 @@ def _read_note(text: str) -> _Note:
 
 
 def check_notes(notes: Mapping[str, str], attachments: Iterable[str] = (),
-                memo: MutableMapping[str, _Note] | None = None) -> list[Problem]:
+                memo: MutableMapping[str, _Note] | None = None,
+                unread: Iterable[str] = ()) -> list[Problem]:
     """Check a vault given as {note path: text} plus the paths of its other files.
 
     Paths are vault-relative and POSIX (``topics/Receptive Field.md``). ``memo`` maps a
     note text's sha256 to what was read from it, so unchanged notes are not scanned again;
-    it is updated to hold exactly the notes given.
+    it is updated to hold exactly the notes given. ``unread`` are files links may reach
+    whose content is not checked (behind a link out of the vault).
     """
-    index = VaultIndex([*notes, *attachments])
+    unread = list(unread)
+    index = VaultIndex([*notes, *attachments, *unread])
     if memo is None:
         read = {path: _read_note(text) for path, text in notes.items()}
     else:
@@ -120,7 +123,8 @@ def check_notes(notes: Mapping[str, str], attachments: Iterable[str] = (),
                 message = _subpath_problem(link, target, read[target])
                 if message:
                     problems.append(Problem(path, link.line, message))
-    problems += _unreached(read, index.paths, reached)
+    skip = set(unread)
+    problems += _unreached(read, [p for p in index.paths if p not in skip], reached)
     return sorted(problems)
 
 
@@ -191,32 +195,86 @@ def _unreached(read: Mapping[str, _Note], paths: Iterable[str], reached: set[str
 
 # --- the IO shell ----------------------------------------------------------------------------
 
-def read_vault(root: Path) -> tuple[dict[str, str], list[str], list[Problem]]:
-    """Notes ({path: text}), attachment paths, and files that could not be read."""
+def read_vault(root: Path) -> tuple[dict[str, str], list[str], list[Problem], list[str]]:
+    """Notes ({path: text}), attachment paths, files that could not be read, and the paths
+    of files seen behind links that lead out of the vault (named, never read).
+
+    A symbolic link is seen the way Obsidian shows it, so links to the notes behind it
+    resolve (no false "broken link"). One that stays inside the vault is read like any
+    folder. One that leads out is reported once; the names behind it are listed, since
+    links may reach them, but nothing there is opened, and a build never writes there.
+    """
+    root = Path(root)
+    real_root = os.path.realpath(root)
     notes: dict[str, str] = {}
     attachments: list[str] = []
     problems: list[Problem] = []
-    for folder, subfolders, files in os.walk(root):
-        # Hidden folders (.obsidian, .trash, .git, ...) are not part of the vault.
-        subfolders[:] = sorted(d for d in subfolders if not d.startswith(".")
-                               and d not in IGNORED_FOLDERS)
+    outside: list[str] = []
+    visited: set[str] = set()
+
+    def walk(folder: str, prefix: str) -> None:
+        real = os.path.realpath(folder)
+        if real in visited:  # a link loop, or a second name for a folder already read
+            return
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            rel = prefix + entry.name
+            # Hidden folders (.obsidian, .trash, .git, ...) are not part of the vault.
+            if entry.name.startswith(".") or entry.name in IGNORED_FOLDERS:
+                continue
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([target, real_root]) != real_root:
+                    problems.append(Problem(rel, 1, f"a symbolic link out of the vault (to "
+                                    f"{os.readlink(entry.path)}): not checked; a build never "
+                                    "writes through it"))
+                    outside.extend(_names_behind(entry.path, rel))
+                    continue
+            if entry.is_dir():
+                walk(entry.path, rel + "/")
+            elif entry.is_file():
+                _read_file(Path(entry.path), rel, notes, attachments, problems)
+
+    walk(str(root), "")
+    return notes, attachments, problems, outside
+
+
+def _read_file(full: Path, rel: str, notes: dict[str, str], attachments: list[str],
+               problems: list[Problem]) -> None:
+    if not rel.lower().endswith(".md"):
+        attachments.append(rel)
+        return
+    try:
+        text = full.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(rel, 1, f"not valid UTF-8 (byte {exc.start}); "
+                                        "save the note as UTF-8"))
+        attachments.append(rel)  # still a file that links can reach
+        return
+    notes[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_MAX_NAMES_BEHIND_A_LINK = 10_000
+
+
+def _names_behind(path: str, prefix: str) -> list[str]:
+    """File names under a link that leads out of the vault (links there not followed)."""
+    if not os.path.isdir(path):
+        return [prefix]
+    names: list[str] = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        sub = os.path.relpath(folder, path)
         for name in sorted(files):
-            if name.startswith("."):
-                continue
-            full = Path(folder, name)
-            rel = full.relative_to(root).as_posix()
-            if not name.lower().endswith(".md"):
-                attachments.append(rel)
-                continue
-            try:
-                text = full.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                problems.append(Problem(rel, 1, f"not valid UTF-8 (byte {exc.start}); "
-                                                "save the note as UTF-8"))
-                attachments.append(rel)  # still a file that links can reach
-                continue
-            notes[rel] = text.replace("\r\n", "\n").replace("\r", "\n")
-    return notes, attachments, problems
+            if not name.startswith("."):
+                names.append(prefix + "/" + (name if sub == "." else f"{sub}/{name}".replace(os.sep, "/")))
+        if len(names) > _MAX_NAMES_BEHIND_A_LINK:
+            break
+    return names[:_MAX_NAMES_BEHIND_A_LINK]
 
 
 def check_vault(root: Path, memo: MutableMapping[str, _Note] | None = None) -> list[Problem]:
@@ -225,8 +283,8 @@ def check_vault(root: Path, memo: MutableMapping[str, _Note] | None = None) -> l
     if not root.is_dir():
         raise NotegenError([SourceError(str(root), 0, "not a folder; give the vault folder "
                                                       "to check")], headline="nothing checked")
-    notes, attachments, unreadable = read_vault(root)
-    return sorted(unreadable + check_notes(notes, attachments, memo))
+    notes, attachments, unreadable, outside = read_vault(root)
+    return sorted(unreadable + check_notes(notes, attachments, memo, outside))
 
 
 def format_problems(problems: Iterable[Problem]) -> str:

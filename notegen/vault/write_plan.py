@@ -18,8 +18,9 @@ from notegen.vault import user_sections
 from notegen.vault.atomic import find_stale_temp_files
 from notegen.vault.flashcard_history import CardHistory
 from notegen.vault.manifest import Manifest, load_manifest, manifest_bytes, sha256, MANIFEST_PATH
-from notegen.vault.note_state import NoteState, merge_note, normalise_note, split_note
+from notegen.vault.note_state import MergedNote, NoteState, merge_note, normalise_note, split_note
 from notegen.vault.generated_paths import BACKUP_DIR, blocked_by, case_clashes, path_problem
+from notegen.vault.safe_path import LINK_HINT, PathGuard
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,9 @@ class FileAction:
     retired: tuple[CardHistory, ...] = ()
     backup: str | None = None  # set for "overwrite" unless an identical backup exists
     backup_content: bytes = b""
+    read: bytes | None = None  # the bytes on disk this decision was made from (None: no file)
+    generated: bytes = b""  # the compiled file, to merge again if the student saves meanwhile
+    accepted: frozenset[str] = frozenset()  # generated-form hashes that count as notegen's
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class WritePlan:
     old_manifest: Manifest
     manifest: Manifest  # the manifest once the write is done
     manifest_changed: bool  # whether that differs from the manifest file on disk
+    guard: PathGuard | None = None
+    warnings: tuple[str, ...] = ()  # e.g. an untrusted manifest: nothing was removed
 
     @property
     def writes(self) -> tuple[FileAction, ...]:
@@ -101,8 +107,10 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
     root = Path(root)
     if root.exists() and not root.is_dir():
         raise NotegenError([SourceError(str(root), 0, "the vault folder is a file")])
-    _check_files(root, files)
+    guard = PathGuard(root)
+    _check_files(root, files, guard)
     old = load_manifest(root)
+    warnings = [old.warning] if old.warning else []
     actions: list[FileAction] = []
     conflicts: list[Conflict] = []
     for file in sorted(files, key=lambda f: f.path):
@@ -114,7 +122,9 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
     generated = {f.path for f in files}
     removals, kept = [], []
     for path in sorted(old.known_paths() - generated):
-        verdict = _gone(root, path, old)
+        verdict = _gone(root, path, old, guard)
+        if verdict == "remove" and not old.trusted:
+            verdict = "keep"  # an untrusted manifest removes nothing
         if verdict == "remove":
             removals.append(path)
         elif verdict == "keep":
@@ -125,7 +135,8 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
     on_disk = root / MANIFEST_PATH
     changed = not on_disk.is_file() or on_disk.read_bytes() != manifest_bytes(manifest)
     return WritePlan(root, force, tuple(actions), tuple(removals), tuple(kept), tuple(conflicts),
-                     tuple(find_stale_temp_files(root)), old, manifest, changed)
+                     tuple(find_stale_temp_files(root)), old, manifest, changed, guard,
+                     tuple(warnings))
 
 
 def generated_hash(file: GeneratedFile) -> str:
@@ -136,9 +147,11 @@ def generated_hash(file: GeneratedFile) -> str:
     return sha256(file.content)
 
 
-def _check_files(root: Path, files: Sequence[GeneratedFile]) -> None:
-    """Refuse a file set that cannot be written as asked (a compiler or template bug)."""
+def _check_files(root: Path, files: Sequence[GeneratedFile], guard: PathGuard) -> None:
+    """Refuse a file set that cannot be written as asked (a compiler or template bug, or a
+    link in the vault where a generated file or folder goes)."""
     errors: list[SourceError] = []
+    links: set[str] = set()
     seen: set[str] = set()
     free_folders: dict[str, bool] = {}
     for file in files:
@@ -151,6 +164,14 @@ def _check_files(root: Path, files: Sequence[GeneratedFile]) -> None:
         seen.add(file.path)
         if file.is_note:
             errors.extend(_check_note(file))
+        unsafe = guard.problem(file.path)
+        if unsafe:
+            link = guard.link_on_path(file.path)
+            if link not in links:  # a linked folder is reported once, not per file
+                links.add(link)
+                errors.append(SourceError(link or file.path, 0, unsafe.replace(
+                    f"lies in {link}/, which is", "is"), LINK_HINT))
+            continue
         blocker = blocked_by(root, file.path, free_folders)
         if blocker:
             errors.append(SourceError(file.path, 0, f"cannot be written: {blocker} is in the way",
@@ -187,30 +208,50 @@ def _decide(root: Path, file: GeneratedFile, old: Manifest, force: bool,
             ) -> tuple[FileAction | None, Conflict | None]:
     gen_hash = generated_hash(file)
     target = root / file.path
+    accepted = old.accepted_hashes(file.path) | {gen_hash}
     if not target.exists():
-        return FileAction(file.path, "create", file.content, gen_hash), None
+        return FileAction(file.path, "create", file.content, gen_hash, generated=file.content,
+                          accepted=accepted), None
     if (old.files.get(file.path) == gen_hash and file.path not in old.pending
             and seen is not None and file.path in seen and _stat(target) == seen[file.path]):
         # Generated exactly as last time and the file untouched since the last build (same
         # size and mtime): it cannot need writing, so it is not even read.
         return FileAction(file.path, "unchanged", file.content, gen_hash), None
     disk = target.read_bytes()
-    accepted = old.accepted_hashes(file.path) | {gen_hash}
+    decided = decide_content(file, disk, accepted)
+    if decided is None:
+        state = NoteState()
+        intact = True
+        if file.is_note:
+            try:
+                split = split_note(disk.decode("utf-8"))
+                state, intact = split.state, split.markers_intact
+            except UnicodeDecodeError:
+                pass
+        return _conflict(root, file, old, force, disk, gen_hash, state, intact)
+    content, merged = decided
+    kept, carried, retired = ((merged.user_section_kept, merged.histories_carried, merged.retired)
+                              if merged else (False, 0, ()))
+    return FileAction(file.path, "unchanged" if content == disk else "update", content, gen_hash,
+                      kept, carried, retired, read=disk, generated=file.content,
+                      accepted=accepted), None
+
+
+def decide_content(file: GeneratedFile, disk: bytes, accepted: frozenset[str]
+                   ) -> tuple[bytes, MergedNote | None] | None:
+    """The bytes to write over ``disk``: the generated file with the student's part of
+    ``disk`` merged in; None when ``disk`` is not an unedited notegen file (its generated
+    form hashes to none of ``accepted``)."""
     if not file.is_note:
-        if sha256(disk) in accepted:
-            kind = "unchanged" if disk == file.content else "update"
-            return FileAction(file.path, kind, file.content, gen_hash), None
-        return _conflict(root, file, old, force, disk, gen_hash, NoteState(), intact=True)
+        return (file.content, None) if sha256(disk) in accepted else None
     try:
         split = split_note(disk.decode("utf-8"))
     except UnicodeDecodeError:
-        return _conflict(root, file, old, force, disk, gen_hash, NoteState(), intact=True)
+        return None
     if not split.markers_intact or sha256(split.generated.encode("utf-8")) not in accepted:
-        return _conflict(root, file, old, force, disk, gen_hash, split.state, split.markers_intact)
+        return None
     merged = merge_note(file.content.decode("utf-8"), split.state)
-    content = merged.text.encode("utf-8")
-    return FileAction(file.path, "unchanged" if content == disk else "update", content, gen_hash,
-                      merged.user_section_kept, merged.histories_carried, merged.retired), None
+    return merged.text.encode("utf-8"), merged
 
 
 def _conflict(root: Path, file: GeneratedFile, old: Manifest, force: bool, disk: bytes,
@@ -231,7 +272,8 @@ def _conflict(root: Path, file: GeneratedFile, old: Manifest, force: bool, disk:
         content, kept, carried, retired = file.content, False, 0, ()
     exists = (root / backup).is_file()
     return FileAction(file.path, "overwrite", content, gen_hash, kept, carried, retired,
-                      None if exists else backup, b"" if exists else disk), conflict
+                      None if exists else backup, b"" if exists else disk, read=disk,
+                      generated=file.content), conflict
 
 
 def _backup_path(root: Path, path: str, disk: bytes) -> str:
@@ -250,8 +292,11 @@ def _backup_path(root: Path, path: str, disk: bytes) -> str:
         candidate = f"{stem} ({n}){dot}{ext}"
 
 
-def _gone(root: Path, path: str, old: Manifest) -> Literal["remove", "keep", "absent"]:
+def _gone(root: Path, path: str, old: Manifest, guard: PathGuard
+          ) -> Literal["remove", "keep", "absent"]:
     """What to do with a file of an earlier build that is no longer generated."""
+    if guard.problem(path):
+        return "absent"  # not a plain file of the vault: never read, never removed
     target = root / path
     if not target.is_file():
         return "absent"

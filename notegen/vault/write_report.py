@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from notegen.vault.write_plan import Conflict, WritePlan
 
@@ -26,6 +27,9 @@ class WriteReport:
     orphaned_histories: tuple[RetiredCard, ...] = ()
     conflicts: tuple[Conflict, ...] = ()  # overwritten under --force, each backed up
     temp_files_removed: tuple[str, ...] = ()
+    saved_during_build: tuple[str, ...] = ()  # the student saved meanwhile: left as they saved it
+    remerged: tuple[str, ...] = ()  # the student saved meanwhile: their save merged in
+    warnings: tuple[str, ...] = ()  # e.g. an untrusted manifest
 
     def summary_line(self) -> str:
         parts = [
@@ -47,6 +51,14 @@ class WriteReport:
         if self.temp_files_removed:
             parts.append(_count(len(self.temp_files_removed), "leftover temporary file",
                                 "leftover temporary files") + " removed")
+        if self.remerged:
+            parts.append(_count(len(self.remerged), "note", "notes")
+                         + " saved during the build merged again")
+        if self.saved_during_build:
+            parts.append(_count(len(self.saved_during_build), "file", "files")
+                         + " saved during the build left as saved")
+        if self.warnings:
+            parts.append(_count(len(self.warnings), "warning", "warnings"))
         return ", ".join(parts)
 
     def details(self) -> list[str]:
@@ -55,12 +67,16 @@ class WriteReport:
         lines += [f"retired card moved to My notes: {r.path}: {r.question}"
                   for r in self.orphaned_histories]
         lines += [f"overwritten: {c.path} (your version: {c.backup})" for c in self.conflicts]
+        lines += [f"{p}: you saved it while the build ran and it no longer merges; left as you "
+                  "saved it (build again to see why)" for p in self.saved_during_build]
+        lines += [f"warning: {w}" for w in self.warnings]
         return lines
 
 
-def report_from_plan(plan: WritePlan) -> WriteReport:
+def report_from_plan(plan: WritePlan, skipped: Sequence[str] = (),
+                     remerged: Sequence[str] = ()) -> WriteReport:
     return WriteReport(
-        written=tuple(a.path for a in plan.writes),
+        written=tuple(a.path for a in plan.writes if a.path not in skipped),
         unchanged=tuple(a.path for a in plan.actions if a.kind == "unchanged"),
         removed=plan.removals,
         kept_user_edited=plan.kept,
@@ -70,6 +86,9 @@ def report_from_plan(plan: WritePlan) -> WriteReport:
                                  for a in plan.actions for h in a.retired),
         conflicts=plan.conflicts if plan.force else (),
         temp_files_removed=plan.stale_temp_files,
+        saved_during_build=tuple(skipped),
+        remerged=tuple(remerged),
+        warnings=plan.warnings,
     )
 
 

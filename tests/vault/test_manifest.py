@@ -17,10 +17,13 @@ def test_bytes_are_sorted_and_independent_of_insertion_order():
 
 
 def test_round_trip_keeps_entries_and_pending_hashes():
-    m = Manifest({"Topics/Ré.md": "aa"}, {"Topics/Ré.md": ("bb", "cc"), "new.svg": ("dd",)})
+    a, b, c, d = ("a" * 64, "b" * 64, "c" * 64, "d" * 64)
+    m = Manifest({"Topics/Ré.md": a}, {"Topics/Ré.md": (b, c), "new.svg": (d,)},
+                 {"Topics/Ré.md": "topic:re"})
     back = parse_manifest(manifest_bytes(m))
     assert back == m
-    assert back.accepted_hashes("Topics/Ré.md") == {"aa", "bb", "cc"}
+    assert back.accepted_hashes("Topics/Ré.md") == {a, b, c}
+    assert back.path_of("topic:re") == "Topics/Ré.md"
     assert back.known_paths() == {"Topics/Ré.md", "new.svg"}
 
 
@@ -48,11 +51,20 @@ def test_missing_manifest_is_empty(tmp_path):
 @pytest.mark.parametrize("data, says", [
     (b"{not json", "not valid JSON"),
     (b'{"files": {}}', "no format version"),
-    (b'{"format": 99, "files": {}}', "newer notegen"),
-    (b'{"format": 1, "files": {"a.md": 3}}', "malformed"),
+    (b'{"format": 1, "files": {"a.md": 3}}', "not a file inside the vault with a SHA-256"),
+    (b'{"format": 1, "files": []}', "wrong shape"),
+    (b'{"format": 1, "files": {"../outside.txt": "' + b"a" * 64 + b'"}}', "'../outside.txt'"),
+    (b'{"format": 1, "files": {"/tmp/x": "' + b"a" * 64 + b'"}}', "'/tmp/x'"),
+    (b'{"format": 1, "files": {".notegen/lock": "' + b"a" * 64 + b'"}}', "'.notegen/lock'"),
 ])
-def test_damaged_manifest_is_a_user_facing_error(data, says):
+def test_a_damaged_manifest_is_untrusted_not_fatal(data, says):
+    m = parse_manifest(data)
+    assert not m.trusted
+    assert says in m.warning and m.warning.startswith(".notegen/manifest.json: ")
+    assert all(not p.startswith(("/", "..", ".notegen")) for p in m.known_paths())
+
+
+def test_a_newer_manifest_stops_the_build():
     with pytest.raises(NotegenError) as err:
-        parse_manifest(data)
-    assert says in err.value.render()
-    assert ".notegen/manifest.json" in err.value.render()
+        parse_manifest(b'{"format": 99, "files": {}}')
+    assert "newer notegen" in err.value.render()
