@@ -17,6 +17,7 @@ can still lose that race; no lock exists that every editor honours.)
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -38,27 +39,50 @@ def replace_fresh(target: Path, content: bytes, read: bytes | None,
     it did not exist); then ``merge`` (the new bytes -> what to write, None if they
     cannot be merged) decides what is written instead."""
     expected, remerged = read, False
-    for _ in range(TRIES):
+    for attempt in range(TRIES):
         current = _read(target)
         if current != expected:
             remerged = True
-            merged = merge(current) if current is not None else None
+            merged = _settled(lambda: _read(target), merge) if current is not None else None
             if merged is None:
                 return LastLook(None, True)
-            content, expected = merged, current
+            content, expected = merged
+            current = expected
         if content == current:
             return LastLook(content, remerged)
-        late = _swap(target, content, current)
-        if late is None:
+        try:
+            aside = _swap(target, content, current)
+        except FileExistsError:  # created meanwhile where the plan saw no file
+            expected = b"" if expected is None else expected
+            continue
+        if aside is None:
             return LastLook(content, remerged)
         # A save landed between the read and the rename (into the old file, now aside).
         remerged = True
-        merged = merge(late)
-        if merged is None:  # theirs, and not ours to merge: put their bytes back
-            _swap(target, late, content)
-            return LastLook(None, True)
-        content, expected = merged, _read(target)
+        try:
+            merged = _settled(lambda: _read_plain(aside), merge)
+            if merged is None or attempt == TRIES - 1:
+                # Theirs and not ours to merge, or they keep saving faster than the file
+                # can be written: put their save back as it was; the next build merges it.
+                _swap(target, _read_plain(aside), content, keep=False)
+                return LastLook(None, True)
+        finally:
+            discard(aside)
+        content, expected = merged[0], _read(target)
     return LastLook(None, True)
+
+
+def _settled(read: Callable[[], bytes | None], merge: Callable[[bytes], bytes | None]
+             ) -> tuple[bytes, bytes] | None:
+    """(merged, the bytes merged) for what ``read`` gives; a read that does not merge is
+    tried again after a moment, since it may have caught a save half-way."""
+    for pause in (0.0, 0.02, 0.1):
+        time.sleep(pause)
+        data = read()
+        merged = merge(data) if data is not None else None
+        if merged is not None:
+            return merged, data
+    return None
 
 
 def _read(target: Path) -> bytes | None:
@@ -71,32 +95,41 @@ def _read(target: Path) -> bytes | None:
         return f.read()
 
 
-def _swap(target: Path, content: bytes, current: bytes | None) -> bytes | None:
-    """Replace ``target`` (holding ``current``; None: absent) by ``content``; the bytes a
-    concurrent in-place save left in the old file if they differ from ``current``."""
+def _read_plain(path: Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _swap(target: Path, content: bytes, current: bytes | None, keep: bool = True) -> Path | None:
+    """Replace ``target`` (holding ``current``; None: absent) by ``content``. When a save
+    went into the old file meanwhile (its bytes are no longer ``current``), the old file
+    is returned, still linked aside, for the caller to read and discard."""
     tmp = write_temp(target, content)
     try:
         if current is None:
             try:
                 os.link(tmp, target)  # creates, never clobbers a file made meanwhile
             except FileExistsError:
-                return _read(target) or b""
+                raise  # the next look finds it and merges with it
             except OSError:
                 os.replace(tmp, target)  # a file system without hard links
             return None
-        aside = temp_path(target)
-        try:
-            os.link(target, aside)
-        except OSError:
-            aside = None
+        aside = temp_path(target) if keep else None
+        if aside is not None:
+            try:
+                os.link(target, aside)
+            except OSError:
+                aside = None
         try:
             refuse_link(target)
             os.replace(tmp, target)
-        finally:
+        except BaseException:
             if aside is not None:
-                with open(aside, "rb") as f:
-                    old = f.read()
                 discard(aside)
-        return old if aside is not None and old != current else None
+            raise
+        if aside is not None and _read_plain(aside) == current:
+            discard(aside)
+            return None
+        return aside
     finally:
         discard(tmp)

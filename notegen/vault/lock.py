@@ -28,8 +28,9 @@ STATE_FOLDERS = (".notegen", ".notegen/cache", ".notegen/cache/figures", ".noteg
 
 
 @contextmanager
-def build_lock(root: Path, wait: float = WAIT) -> Iterator[None]:
+def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     root = Path(root)
+    wait = WAIT if wait is None else wait
     check_state_folders(root)
     path = root / LOCK_PATH
     lock = FileLock(path, timeout=wait, is_singleton=False, thread_local=False)

@@ -110,12 +110,14 @@ def apply_plan(plan: WritePlan, done: Progress | None = None) -> None:
         _prune_empty_folders(root, (root / rel).parent, touched)
     fsync_dirs(touched)
     manifest = plan.manifest
-    if done.skipped:  # those files are as the student saved them: keep what was known of them
+    if done.skipped:  # those files are as the student saved them: record what they hold
         files = dict(manifest.files)
-        for path in done.skipped:
-            files.pop(path, None)
-            if path in plan.old_manifest.files:
-                files[path] = plan.old_manifest.files[path]
+        for action in writes:
+            if action.path in done.skipped:
+                files.pop(action.path, None)
+                entry = _entry_on_disk(root / action.path, action, plan.old_manifest)
+                if entry:
+                    files[action.path] = entry
         manifest = Manifest(files, {}, manifest.ids)
     if plan.manifest_changed or staged:  # staging replaced it with the pending version
         _write(guard, MANIFEST_PATH, manifest_bytes(manifest), touched)
@@ -161,6 +163,19 @@ def _merger(action: FileAction):
         decided = decide_content(generated, current, action.accepted)
         return decided[0] if decided else None
     return merge
+
+
+def _entry_on_disk(target: Path, action: FileAction, old: Manifest) -> str | None:
+    """The manifest entry for a file left as the student saved it: this build's hash if
+    its generated form is this build's, else the last build's entry."""
+    try:
+        disk = target.read_bytes()
+    except OSError:
+        return old.files.get(action.path)
+    if decide_content(GeneratedFile(action.path, action.generated, action.generated_hash),
+                      disk, frozenset({action.generated_hash})):
+        return action.generated_hash
+    return old.files.get(action.path)
 
 
 def _make_folder(guard: PathGuard, folder: Path, rel: str) -> None:
