@@ -60,21 +60,31 @@ def refuse_link(target: Path) -> None:
 def write_temp(target: Path, data: bytes) -> Path:
     """``data`` in a new, fsynced temporary sibling of ``target``; its path."""
     tmp = temp_path(target)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
-    fd = os.open(tmp, flags, 0o666)
+    fd = _create(tmp)
     try:
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
-    except BaseException:
+    except BaseException as exc:
         discard(tmp)
+        if isinstance(exc, OSError) and not exc.filename:
+            exc.filename = str(target)  # os.write's errors name no file
         raise
     return tmp
+
+
+def _create(path: Path) -> int:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
+    return os.open(path, flags, 0o666)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def write_atomic(target: Path, data: bytes) -> None:
