@@ -6,6 +6,7 @@ the next build finishes the job."""
 from __future__ import annotations
 
 import errno
+import re
 import shutil
 from pathlib import Path
 
@@ -138,4 +139,4 @@ def test_notes_written_but_cache_not_saved_is_said_and_the_next_build_recovers(
     monkeypatch.undo()
     finishes_the_job(source, vault, tmp_path)
     again = cli_build(source, vault).output  # the recovered cache is used: nothing redone
-    assert ": 0 of 65 notes rendered, 0 of" in again and "; 0 written," in again
+    assert re.search(r": 0 of \d+ notes rendered, 0 of \d+ figures drawn; 0 written,", again)

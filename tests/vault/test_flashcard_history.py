@@ -155,3 +155,44 @@ def test_front_matter_the_plugin_created_is_removed_whole():
 def test_other_properties_are_not_review_properties():
     text = "---\nsr-duel: no\naliases: [sr-due: x]\n---\nbody\n"
     assert strip_review_properties(text) == (text, ())
+
+
+# The plugin's third placement (useCalloutsForSchedulingComments): a callout after the card,
+# as its question.ts formatForNote writes it: header line (with a trailing space), then the
+# comment on a quoted line.
+CALLOUT = "> [!sr|card-metadata] \n>  " + SR2
+
+
+def test_a_schedule_callout_after_a_card_is_carried_verbatim():
+    reviewed = f"What does GAP do?::averages each channel\n{CALLOUT}\nnext paragraph\n"
+    generated, histories = fh.strip_histories(reviewed)
+    assert generated == "What does GAP do?::averages each channel\nnext paragraph\n"
+    assert [(h.question, h.comment, h.callout) for h in histories] == [
+        ("What does GAP do?", CALLOUT, True)]
+    # Regenerated with a reworded answer: the callout follows the card, byte for byte.
+    (placed,), carried, leftover = fh.place_histories(
+        ["What does GAP do?::averages each channel to one number\nnext paragraph\n"], histories)
+    assert placed == f"What does GAP do?::averages each channel to one number\n{CALLOUT}\nnext paragraph\n"
+    assert (carried, leftover) == (1, [])
+
+
+def test_a_callout_does_not_lengthen_a_multiline_answer():
+    text = f"Why 1x1 convs?\n?\nto mix channels\n{CALLOUT}\n"
+    assert cards_of(text) == [("Why 1x1 convs?", 2)]
+
+
+def test_a_retired_callout_history_keeps_its_comment():
+    history = fh.CardHistory("Gone?", CALLOUT, False, "x", callout=True)
+    assert fh.retired_line(history) == f"- Retired card: «Gone?» {SR2}"
+
+
+def test_a_new_card_put_before_an_old_one_with_the_same_question_does_not_take_its_history():
+    old = f"Stride of the stem?::2 (ResNet)\n{SR1}\n"
+    _, histories = fh.strip_histories(old)
+    new = "Stride of the stem?::4 (ViT patchify)\nStride of the stem?::2 (ResNet)\n"
+    (placed,), carried, _ = fh.place_histories([new], histories)
+    assert placed == f"Stride of the stem?::4 (ViT patchify)\nStride of the stem?::2 (ResNet)\n{SR1}\n"
+    # With no answer the same, the histories go in order, as before.
+    reworded = "Stride of the stem?::two\nStride of the stem?::four\n"
+    (placed,), _, _ = fh.place_histories([reworded], histories)
+    assert placed == f"Stride of the stem?::two\n{SR1}\nStride of the stem?::four\n"
