@@ -8,6 +8,8 @@ section excepted, so a card's question never changes under its review history).
 
 from __future__ import annotations
 
+import posixpath
+
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -99,7 +101,7 @@ class NoteRenderer:
         topics = sorted(c.topics, key=lambda t: (t.order, t.title.casefold()))
         patterns = sorted(c.patterns, key=lambda p: p.title.casefold())
         networks = sorted(c.networks, key=lambda n: n.title.casefold())
-        return self._template("home.md.j2", note=note, topics=topics, patterns=patterns,
+        return self._template("home.md.j2", note=note, note_id="home", topics=topics, patterns=patterns,
                               networks=networks, results=self.inputs.networks,
                               pattern_examples=self.plan.pattern_examples,
                               n_cards=sum(len(t.cards) for t in c.topics))
@@ -110,7 +112,7 @@ class NoteRenderer:
         cards = [(self.source_text(k.question, k.loc.path, k.loc.line),
                   self.source_text(k.answer, k.loc.path, k.loc.line)) for k in topic.cards]
         return self._template(
-            "topic.md.j2", note=note, topic=topic, body=body, cards=cards,
+            "topic.md.j2", note=note, note_id=note_id("topic", topic.loc.path), topic=topic, body=body, cards=cards,
             examples=self.plan.topic_examples.get(topic.title, ()),
             networks=self.plan.topic_networks.get(topic.title, ()),
             patterns=self.plan.topic_patterns.get(topic.title, ()),
@@ -121,7 +123,7 @@ class NoteRenderer:
         result = self.inputs.networks[net.title]
         rows = list(result.walk())
         return self._template(
-            "network.md.j2", note=note, net=net, result=result,
+            "network.md.j2", note=note, note_id=note_id("network", net.loc.path), net=net, result=result,
             summary=self.source_text(net.summary, net.loc.path, net.loc.line),
             stage_rows=list(result.at_depth(0)), full_rows=rows,
             fold_full=len(rows) > FULL_TABLE_LIMIT, topics=self.plan.network_topics.get(net.title, ()),
@@ -130,7 +132,8 @@ class NoteRenderer:
     def _pattern(self, note: NotePlan) -> str:
         pattern = next(p for p in self.inputs.content.patterns if p.title == note.title)
         checklist = [self.source_text(item, pattern.loc.path, pattern.loc.line) for item in pattern.checklist]
-        return self._template("pattern.md.j2", note=note, pattern=pattern, checklist=checklist,
+        return self._template("pattern.md.j2", note=note, note_id=f"pattern/{pattern.name}",
+                              pattern=pattern, checklist=checklist,
                               prompt=self.source_text(pattern.prompt, pattern.loc.path, pattern.loc.line),
                               examples=self.plan.pattern_examples.get(pattern.title, ()))
 
@@ -142,11 +145,19 @@ class NoteRenderer:
                                     solution=solution) if example.question else ""
         discussion = self.source_text(example.discussion, path, example.key_lines.get("discussion", 1) + 1,
                                       solution=solution) if example.discussion else ""
-        return self._template("example.md.j2", note=note, example=example, solution=solution,
+        return self._template("example.md.j2", note=note, note_id=note_id("example", path),
+                              example=example, solution=solution,
                               question=question, discussion=discussion,
                               ask_text=ask_sentence(example.ask),
                               pattern=self.plan.pattern_of[example.title],
                               figures=self.inputs.figures.get(example.title, ()))
+
+
+def note_id(kind: str, source_path: str) -> str:
+    """A note's ``notegen-id`` property: its kind and its source file's name, which stay
+    the same when the note's title, file name or folder changes (the vault writer finds a
+    note the student moved or renamed by it)."""
+    return f"{kind}/{posixpath.splitext(posixpath.basename(source_path.replace(chr(92), '/')))[0]}"
 
 
 def _by_title(items: Sequence[Any], title: str) -> Any:

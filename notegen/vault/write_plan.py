@@ -9,6 +9,7 @@ described in ``docs/regeneration.md``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Mapping, Sequence
@@ -20,6 +21,7 @@ from notegen.vault.flashcard_history import CardHistory
 from notegen.vault.manifest import Manifest, load_manifest, manifest_bytes, sha256, MANIFEST_PATH
 from notegen.vault.note_state import MergedNote, NoteState, merge_note, normalise_note, split_note
 from notegen.vault.generated_paths import BACKUP_DIR, blocked_by, case_clashes, path_problem
+from notegen.vault.moved_notes import NoteFinder, Relocation, note_id, rewrite_links
 from notegen.vault.safe_path import LINK_HINT, PathGuard
 
 
@@ -91,6 +93,7 @@ class WritePlan:
     manifest_changed: bool  # whether that differs from the manifest file on disk
     guard: PathGuard | None = None
     warnings: tuple[str, ...] = ()  # e.g. an untrusted manifest: nothing was removed
+    relocations: tuple[Relocation, ...] = ()  # notes the student moved or renamed
 
     @property
     def writes(self) -> tuple[FileAction, ...]:
@@ -111,10 +114,12 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
     _check_files(root, files, guard)
     old = load_manifest(root)
     warnings = [old.warning] if old.warning else []
+    files, relocations, ids = _relocate(root, files, old, guard)
     actions: list[FileAction] = []
     conflicts: list[Conflict] = []
+    origins = {r.found: r.generated for r in relocations}
     for file in sorted(files, key=lambda f: f.path):
-        action, conflict = _decide(root, file, old, force, seen)
+        action, conflict = _decide(root, file, old, force, seen, origins.get(file.path))
         if conflict:
             conflicts.append(conflict)
         if action:
@@ -130,13 +135,40 @@ def plan_write(root: Path, files: Sequence[GeneratedFile], force: bool = False,
         elif verdict == "keep":
             kept.append(path)
     # With unresolved conflicts nothing will be written, so the manifest stays as it is.
-    manifest = (Manifest({a.path: a.generated_hash for a in actions}) if not conflicts or force
-                else Manifest(dict(old.files)))
+    manifest = (Manifest({a.path: a.generated_hash for a in actions}, {}, ids)
+                if not conflicts or force else Manifest(dict(old.files), {}, dict(old.ids)))
     on_disk = root / MANIFEST_PATH
     changed = not on_disk.is_file() or on_disk.read_bytes() != manifest_bytes(manifest)
     return WritePlan(root, force, tuple(actions), tuple(removals), tuple(kept), tuple(conflicts),
                      tuple(find_stale_temp_files(root)), old, manifest, changed, guard,
-                     tuple(warnings))
+                     tuple(warnings), relocations)
+
+
+def _relocate(root: Path, files: Sequence[GeneratedFile], old: Manifest, guard: PathGuard
+              ) -> tuple[list[GeneratedFile], tuple[Relocation, ...], dict[str, str]]:
+    """The files with each note the student moved or renamed put where they keep it (and,
+    after a rename, links to it pointed at its new name); the relocations; {path: id}."""
+    finder = NoteFinder(root, old, (f.path for f in files), guard)
+    relocations: list[Relocation] = []
+    placed: list[tuple[GeneratedFile, str | None]] = []
+    for file in files:
+        found_id = note_id(file.content) if file.is_note else None
+        if found_id and not os.path.lexists(root / file.path):
+            found = finder.find(found_id, file.path)
+            if found:
+                relocations.append(Relocation(file.path, found))
+                file = GeneratedFile(found, file.content, file.digest)
+        placed.append((file, found_id))
+    renames = {_stem(r.generated): _stem(r.found) for r in relocations if r.renamed}
+    if renames:
+        placed = [(GeneratedFile(f.path, rewrite_links(f.content.decode("utf-8"), renames)
+                                 .encode("utf-8")) if f.is_note else f, i) for f, i in placed]
+    ids = {f.path: i for f, i in placed if i}
+    return [f for f, _ in placed], tuple(relocations), ids
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
 def generated_hash(file: GeneratedFile) -> str:
@@ -204,11 +236,14 @@ def _stat(path: Path) -> tuple[int, int]:
 
 
 def _decide(root: Path, file: GeneratedFile, old: Manifest, force: bool,
-            seen: Mapping[str, tuple[int, int]] | None = None
+            seen: Mapping[str, tuple[int, int]] | None = None, origin: str | None = None
             ) -> tuple[FileAction | None, Conflict | None]:
+    """``origin``: where the last build wrote the note, when the student moved it since."""
     gen_hash = generated_hash(file)
     target = root / file.path
     accepted = old.accepted_hashes(file.path) | {gen_hash}
+    if origin:
+        accepted |= old.accepted_hashes(origin)
     if not target.exists():
         return FileAction(file.path, "create", file.content, gen_hash, generated=file.content,
                           accepted=accepted), None

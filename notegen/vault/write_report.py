@@ -30,6 +30,7 @@ class WriteReport:
     saved_during_build: tuple[str, ...] = ()  # the student saved meanwhile: left as they saved it
     remerged: tuple[str, ...] = ()  # the student saved meanwhile: their save merged in
     warnings: tuple[str, ...] = ()  # e.g. an untrusted manifest
+    relocations: tuple = ()  # (generated path, where the student keeps the note, renamed)
 
     def summary_line(self) -> str:
         parts = [
@@ -69,6 +70,10 @@ class WriteReport:
         lines += [f"overwritten: {c.path} (your version: {c.backup})" for c in self.conflicts]
         lines += [f"{p}: you saved it while the build ran and it no longer merges; left as you "
                   "saved it (build again to see why)" for p in self.saved_during_build]
+        for generated, found, renamed in self.relocations:
+            lines.append(f"renamed by you: {generated} -> {found}; regenerated under its new "
+                         "name, and links to it now use that name" if renamed else
+                         f"moved by you: {generated} -> {found}; regenerated where you put it")
         lines += [f"warning: {w}" for w in self.warnings]
         return lines
 
@@ -89,6 +94,7 @@ def report_from_plan(plan: WritePlan, skipped: Sequence[str] = (),
         saved_during_build=tuple(skipped),
         remerged=tuple(remerged),
         warnings=plan.warnings,
+        relocations=tuple((r.generated, r.found, r.renamed) for r in plan.relocations),
     )
 
 
