@@ -67,7 +67,8 @@ CONV = "Worked Examples/Conv layer on a 64×64×32 input.md"
 def tree(root: Path, *, cache: bool = False) -> dict[str, bytes]:
     """Every file of a vault, without the build cache unless asked (it is an optimisation)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and (cache or ".notegen/cache" not in p.relative_to(root).as_posix())}
+            if p.is_file() and (cache or ".notegen/cache" not in p.relative_to(root).as_posix())
+            and p.relative_to(root).as_posix() != ".notegen/lock"}  # names its last holder
 
 
 def options(source: Path, out: Path, **kw) -> BuildOptions:
