@@ -46,7 +46,7 @@ CONTENT = ROOT / "content"
 # `python -m notegen.cli` would run cli.py as __main__ beside the imported notegen.cli;
 # calling main() from an import is what the console script does.
 BUILD = [sys.executable, "-c", "from notegen.cli import main; main()", "build"]
-CACHE_FILE = Path(".notegen/cache/build.pickle")  # notegen/vault/cache.py: CACHE_FILE
+CACHE_FILE = Path(".notegen/cache/build.json")  # notegen/vault/cache.py: CACHE_FILE
 CHANGED_EXAMPLE = "examples/conv-on-64x64x32-input.yaml"  # in the default course and every synthetic one
 FULL = {"examples": 1000, "networks": 100, "topics": 50}
 QUICK = {"examples": 200, "networks": 20, "topics": 20}

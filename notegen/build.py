@@ -26,8 +26,7 @@ from notegen.model import Content
 from notegen.plan.incremental import code_digest, digest, folder_digest, note_keys
 from notegen.plan.vault_plan import ATTACHMENTS, VaultPlan, plan_vault
 from notegen.sources.content import load_content, source_digests
-from notegen.vault.cache import (FIGURE_DIR, TEMPLATE_CACHE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
-                                 vault_state)
+from notegen.vault.cache import FIGURE_DIR, BuildCache, RenderedNote, load_cache, save_cache, vault_state
 from notegen.vault.check import Problem, check_vault
 from notegen.vault.writer import GeneratedFile, WriteReport, write_vault
 
@@ -155,7 +154,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"), templates)
     if (cache.fingerprint == fingerprint and cache.clean and options.out.is_dir()
             and cache.vault_state == vault_state(options.out)):
-        return BuildOutcome(None, (), len(cache.notes), 0)
+        return BuildOutcome(None, (), cache.note_count, 0)
 
     say("reading sources")
     content = load_content(options.source, cache.sources)
@@ -229,7 +228,8 @@ def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,
 
     figures = {title: tuple(Figure(j.filename, j.caption) for j in found) for title, found in jobs.items()}
     inputs = RenderInputs(plan, content, networks, solutions, figures)
-    env = make_environment(options.templates, options.out / TEMPLATE_CACHE_DIR)
+    # No bytecode cache: jinja's holds compiled code, and nothing read from a vault may be code.
+    env = make_environment(options.templates)
     notes, errors = render_notes(env, inputs, only=stale, on_note=on_note)
     errors.raise_if_any()
     return dict(notes)

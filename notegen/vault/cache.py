@@ -1,26 +1,37 @@
 """The build cache kept in the vault (``.notegen/cache/``): what the last build parsed,
 rendered and checked, so that a rebuild redoes only what its inputs changed.
 
-It is an optimisation only: a missing, unreadable or outdated cache means a full build, and
-a build that fails never saves one. Figures are cached beside it as ``figures/<key>.svg``.
+It is an optimisation only: a missing, unreadable, outdated or altered cache means a full
+build, and a build that fails never saves one. Figures are cached beside it as
+``figures/<key>.svg``.
+
+A vault comes from anyone (zip, git, a sync service), so the cache is data, never code: it is
+JSON in the format of :mod:`notegen.vault.cache_codec` (a version, a sha256 per section, and
+only the types listed in ``_cache_types``), never a format that rebuilds objects by running
+code. ``build.json`` holds two sections:
+the small *state* (what a no-change rebuild compares) is read on its own, the large
+*payload* (parsed sources, rendered notes, checker facts) only when a build needs it.
 """
 
 from __future__ import annotations
 
 import gc
+import json
 import os
-import pickle
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
 from typing import Any, Iterator
 
+from notegen import model
 from notegen.vault.atomic import write_atomic
+from notegen.vault.cache_codec import FORMAT, CacheFormatError, Codec
 
 CACHE_DIR = ".notegen/cache"
-CACHE_FILE = f"{CACHE_DIR}/build.pickle"
+CACHE_FILE = f"{CACHE_DIR}/build.json"
 FIGURE_DIR = f"{CACHE_DIR}/figures"
-TEMPLATE_CACHE_DIR = f"{CACHE_DIR}/templates"  # jinja2's compiled templates
 
 
 @dataclass
@@ -30,35 +41,162 @@ class RenderedNote:
     figures: tuple[tuple[str, str], ...]  # (attachment file name, figure cache key)
 
 
+def _cache_types() -> tuple[type, ...]:
+    from notegen.vault.check import _Note
+    from notegen.vault.obsidian import Link
+
+    parsed = (model.Loc, model.Op, model.Group, model.Residual, model.Concat, model.Twin,
+              model.Network, model.Card, model.Topic, model.Variant, model.LossSpec,
+              model.Example, model.Pattern)
+    return parsed + (RenderedNote, _Note, Link)
+
+
+_codec: Codec | None = None
+
+
+def codec() -> Codec:
+    global _codec
+    if _codec is None:
+        _codec = Codec(_cache_types())
+    return _codec
+
+
 @dataclass
 class BuildCache:
     version: str = ""
-    sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # shown path -> (sha256, parsed)
-    notes: dict[str, RenderedNote] = field(default_factory=dict)        # vault path -> rendered note
-    check: dict[str, Any] = field(default_factory=dict)                 # note sha256 -> checker facts
     fingerprint: str = ""            # inputs of the last successful build
     vault_state: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
     clean: bool = False              # whether the last build's check found no problem
+    note_count: int = 0
+    path: Path | None = None         # where the payload is read from, on first use
+    _payload: dict[str, dict] | None = field(default=None, repr=False)
+
+    @property
+    def sources(self) -> dict[str, tuple[str, Any]]:  # shown path -> (sha256, parsed)
+        return self._details()["sources"]
+
+    @property
+    def notes(self) -> dict[str, RenderedNote]:  # vault path -> rendered note
+        return self._details()["notes"]
+
+    @property
+    def check(self) -> dict[str, Any]:  # note sha256 -> checker facts
+        return self._details()["check"]
+
+    def _details(self) -> dict[str, dict]:
+        if self._payload is None:
+            self._payload = _read_payload(self.path, self.version) if self.path else None
+            if self._payload is None:
+                self._payload = {"sources": {}, "notes": {}, "check": {}}
+        return self._payload
 
 
 def load_cache(root: Path, version: str) -> BuildCache:
+    """The cache's state; the payload is read when first asked for. A cache that is not
+    exactly what this version wrote is ignored (the build starts cold)."""
     path = Path(root) / CACHE_FILE
     try:
-        with _no_gc():  # many small objects: the cyclic collector would run dozens of times
-            cache = pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        with path.open("rb") as f:
+            header = _header(f.readline(), version)
+            state_line = f.readline()
+    except (OSError, CacheFormatError):
         return BuildCache(version=version)
-    if not isinstance(cache, BuildCache) or cache.version != version:
+    state = _section(state_line, header, 0)
+    if not _state_ok(state):
         return BuildCache(version=version)
-    return cache
+    vault = {p: (size, mtime) for p, (size, mtime) in state["vault_state"]}
+    return BuildCache(version, state["fingerprint"], vault, state["clean"], state["notes"], path)
 
 
 def save_cache(root: Path, cache: BuildCache) -> None:
     target = Path(root) / CACHE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
+    notes = cache.notes
+    state = {"fingerprint": cache.fingerprint, "clean": cache.clean, "notes": len(notes),
+             "vault_state": [[p, list(v)] for p, v in cache.vault_state.items()]}
     with _no_gc():
-        data = pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL)
-    write_atomic(target, data)
+        lines = [json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+                 codec().dumps_payload({"sources": cache.sources, "notes": notes, "check": cache.check})]
+    header = {"format": FORMAT, "version": cache.version,
+              "sha256": [sha256(line).hexdigest() for line in lines]}
+    write_atomic(target, b"\n".join([json.dumps(header).encode("utf-8"), *lines]) + b"\n")
+
+
+def _header(line: bytes, version: str) -> dict:
+    try:
+        header = json.loads(line)
+    except ValueError:
+        raise CacheFormatError("the header is not JSON") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise CacheFormatError("not a notegen cache")
+    if header.get("version") != version:
+        raise CacheFormatError("written by another version of notegen")
+    sums = header.get("sha256")
+    if not isinstance(sums, list) or len(sums) != 2:
+        raise CacheFormatError("no checksums")
+    return header
+
+
+def _section(line: bytes, header: dict, index: int) -> Any:
+    line = line.removesuffix(b"\n")
+    if sha256(line).hexdigest() != header["sha256"][index]:
+        return None  # altered, or cut short
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def _state_ok(state: Any) -> bool:
+    return (isinstance(state, dict) and isinstance(state.get("fingerprint"), str)
+            and type(state.get("clean")) is bool and type(state.get("notes")) is int
+            and isinstance(state.get("vault_state"), list)
+            and all(isinstance(e, list) and len(e) == 2 and isinstance(e[0], str)
+                    and isinstance(e[1], list) and len(e[1]) == 2
+                    and all(type(n) is int for n in e[1]) for e in state["vault_state"]))
+
+
+def _read_payload(path: Path, version: str) -> dict[str, dict] | None:
+    try:
+        with path.open("rb") as f:
+            header = _header(f.readline(), version)
+            f.readline()
+            line = f.readline().removesuffix(b"\n")
+        if sha256(line).hexdigest() != header["sha256"][1]:
+            return None
+        with _no_gc():  # many small objects: the cyclic collector would run dozens of times
+            payload = codec().loads_payload(line)
+    except (OSError, CacheFormatError):
+        return None
+    return payload if _payload_ok(payload) else None
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _payload_ok(payload: Any) -> bool:
+    """The shape the build relies on; a figure named in a cached note must be a plain file
+    name and its key a digest, since both become paths (the cache never names a path)."""
+    if not (isinstance(payload, dict) and set(payload) == {"sources", "notes", "check"}
+            and all(isinstance(v, dict) for v in payload.values())):
+        return False
+    if not all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
+               for k, v in payload["sources"].items()):
+        return False
+    for note in payload["notes"].values():
+        if not (isinstance(note, RenderedNote) and isinstance(note.key, str) and isinstance(note.text, str)
+                and isinstance(note.figures, tuple)):
+            return False
+        for entry in note.figures:
+            if not (isinstance(entry, tuple) and len(entry) == 2 and _plain_name(entry[0])
+                    and isinstance(entry[1], str) and _DIGEST.fullmatch(entry[1])):
+                return False
+    return True
+
+
+def _plain_name(name: Any) -> bool:
+    return (isinstance(name, str) and name not in ("", ".", "..") and not name.startswith(".")
+            and "/" not in name and "\\" not in name and "\0" not in name)
 
 
 @contextmanager
