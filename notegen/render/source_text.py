@@ -111,11 +111,21 @@ class SourceTextRenderer:
             raise SourceTextError(f"not allowed in source text: {exc}", _template_line(),
                                   SANDBOX_HINT) from None
         except RecursionError:
-            raise SourceTextError("the {{ }} expression is nested too deeply", 0,
+            raise SourceTextError("the {{ }} expression is nested too deeply", _deep_line(text),
                                   "split it into smaller expressions") from None
         except (jinja2.UndefinedError, TypeError, ValueError, KeyError, AttributeError,
                 ZeroDivisionError, OverflowError) as exc:
             raise SourceTextError(f"template error: {exc}", _template_line()) from None
+
+
+def _deep_line(text: str, limit: int = 100) -> int:
+    """The line where brackets first nest ``limit`` deep (where the fix goes)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([{") - (ch in ")]}")
+        if depth > limit:
+            return text.count("\n", 0, i) + 1
+    return 0
 
 
 def _refuse_loading(tree: nodes.Template) -> None:

@@ -94,9 +94,10 @@ def _measure(root: Node) -> None:
     MAX_DEPTH. Iterative, and each shared (aliased) node is measured once."""
     size: dict[int, int] = {}
     height: dict[int, int] = {}
-    stack: list[tuple[Node, bool]] = [(root, False)]
+    stack: list[tuple[Node, int]] = [(root, 1)]  # (node, depth from the top; 0 once entered)
     while stack:
-        node, done = stack.pop()
+        node, depth = stack.pop()
+        done = depth == 0
         key = id(node)
         if key in size:
             continue
@@ -109,9 +110,11 @@ def _measure(root: Node) -> None:
             if key in height:  # entered and not finished: the node contains itself
                 raise _TooBig(node.start_mark.line + 1, "an alias refers to the mapping or list "
                               "it is inside, so the data never ends", "remove the recursive alias")
+            if depth > MAX_DEPTH:
+                raise _too_deep(node)
             height[key] = -1
-            stack.append((node, True))
-            stack.extend((child, False) for child in children if id(child) not in size)
+            stack.append((node, 0))
+            stack.extend((child, depth + 1) for child in children if id(child) not in size)
             continue
         size[key] = 1 + sum(size[id(c)] for c in children)
         height[key] = 1 + max((height[id(c)] for c in children), default=0)
@@ -121,10 +124,13 @@ def _measure(root: Node) -> None:
                           "repeat what their anchor '&' holds)",
                           "a course file needs no such size: write the entries out, or use "
                           "blocks and repeat in a spec")
-        if height[key] > MAX_DEPTH:
-            raise _TooBig(node.start_mark.line + 1,
-                          f"mappings and lists nest more than {MAX_DEPTH} deep here",
-                          "flatten the structure: no course file nests this deep")
+        if height[key] > MAX_DEPTH:  # deep through an alias met first at a shallow place
+            raise _too_deep(node)
+
+
+def _too_deep(node: Node) -> _TooBig:
+    return _TooBig(node.start_mark.line + 1, f"mappings and lists nest more than {MAX_DEPTH} deep here",
+                   "flatten the structure: no course file nests this deep")
 
 
 def _load_bounded(text: str) -> Any:
