@@ -93,15 +93,24 @@ class SourceTextRenderer:
                                       autoescape=False)
         self.env.filters.update(formatting.FILTERS)
         self.env.globals.update(_helpers(networks, titles))
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def _compiled(self, text: str) -> jinja2.Template:
+        """Each distinct text is compiled once (compiling costs far more than rendering)."""
+        template = self.templates.get(text)
+        if template is None:
+            tree = self.env.parse(text)
+            if "{%" in text:
+                _refuse_loading(tree)
+            template = self.templates[text] = self.env.from_string(tree)
+        return template
 
     def render(self, text: str, **context: Any) -> str:
         """Render ``text``; raise SourceTextError with the line (1-based, within ``text``)."""
         if "{" not in text:
             return text
         try:
-            tree = self.env.parse(text)
-            _refuse_loading(tree)
-            return self.env.from_string(tree).render(**context)
+            return self._compiled(text).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             raise SourceTextError(f"template syntax: {exc.message}", exc.lineno or 0,
                                   "check the {{ }} / {% %} tags") from None

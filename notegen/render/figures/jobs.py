@@ -7,6 +7,7 @@ key hashes, so a figure is redrawn exactly when what it shows changes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,9 +30,12 @@ class FigureJob:
     caption: str
 
 
+@functools.cache
 def _matplotlib_version() -> str:
     # Read from the installed metadata: importing matplotlib just for its version would
-    # make every cached build pay for the slow import.
+    # make every cached build pay for the slow import. Once per process: reading the
+    # metadata parses a long e-mail-style file (about 10 ms), and a build hashes thousands
+    # of figures.
     try:
         return metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
