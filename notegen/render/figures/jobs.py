@@ -48,10 +48,19 @@ def figure_key(job: FigureJob) -> str:
         "kind": job.kind,
         "drawing_version": DRAWING_VERSION,
         "matplotlib": _matplotlib_version(),
-        "geometry": dataclasses.asdict(job.geometry),
+        "geometry": job.geometry,
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # The same text as json.dumps(dataclasses.asdict(...)), without asdict's deep copy of
+    # every nested value: json calls _fields only for the dataclasses it meets.
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_fields)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"a figure's geometry cannot hold {type(value).__name__}")
 
 
 def network_figures(result: NetworkResult, slug: str, *, depth: int | None = None) -> list[FigureJob]:
