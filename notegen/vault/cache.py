@@ -8,9 +8,11 @@ build, and a build that fails never saves one. Figures are cached beside it as
 A vault comes from anyone (zip, git, a sync service), so the cache is data, never code: it is
 JSON in the format of :mod:`notegen.vault.cache_codec` (a version, a sha256 per section, and
 only the types listed in ``_cache_types``), never a format that rebuilds objects by running
-code. ``build.json`` holds two sections:
-the small *state* (what a no-change rebuild compares) is read on its own, the large
-*payload* (parsed sources, rendered notes, checker facts) only when a build needs it.
+code. ``build.json`` is a header line (format, version, a sha256 of the state line and one of
+the payload lines), the *state* line (what a no-change rebuild compares, read on its own),
+then the *payload*, one line per entry (``[section, key, value]``: a parsed source, a
+rendered note, a note's checker facts), read only when a build needs it. An entry that did
+not change since it was read is saved again as the very bytes it was read from.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ class BuildCache:
     note_count: int = 0
     path: Path | None = None         # where the payload is read from, on first use
     _payload: dict[str, dict] | None = field(default=None, repr=False)
+    # (section, key) -> (the value read, its line): saved again as is while it is that value
+    _lines: dict[tuple[str, Any], tuple[Any, bytes]] = field(default_factory=dict, repr=False)
 
     @property
     def sources(self) -> dict[str, tuple[str, Any]]:  # shown path -> (sha256, parsed)
@@ -85,10 +89,27 @@ class BuildCache:
 
     def _details(self) -> dict[str, dict]:
         if self._payload is None:
-            self._payload = _read_payload(self.path, self.version) if self.path else None
-            if self._payload is None:
-                self._payload = {"sources": {}, "notes": {}, "check": {}}
+            read = _read_payload(self.path, self.version) if self.path else None
+            if read is None:
+                self._payload = {section: {} for section in SECTIONS}
+            else:
+                self._payload, self._lines = read
         return self._payload
+
+    def payload_lines(self) -> list[bytes]:
+        """One line per entry, sorted: reused bytes for what did not change."""
+        lines = []
+        for section in SECTIONS:
+            for key, value in sorted(self._details()[section].items()):
+                kept = self._lines.get((section, key))
+                if kept is not None and kept[0] is value:
+                    lines.append(kept[1])
+                else:
+                    lines.append(codec().dumps_payload([section, key, value]))
+        return lines
+
+
+SECTIONS = ("sources", "notes", "check")
 
 
 def load_cache(root: Path, version: str) -> BuildCache:
@@ -111,15 +132,14 @@ def load_cache(root: Path, version: str) -> BuildCache:
 def save_cache(root: Path, cache: BuildCache) -> None:
     target = Path(root) / CACHE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    notes = cache.notes
-    state = {"fingerprint": cache.fingerprint, "clean": cache.clean, "notes": len(notes),
+    state = {"fingerprint": cache.fingerprint, "clean": cache.clean, "notes": len(cache.notes),
              "vault_state": [[p, list(v)] for p, v in cache.vault_state.items()]}
     with _no_gc():
-        lines = [json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-                 codec().dumps_payload({"sources": cache.sources, "notes": notes, "check": cache.check})]
+        state_line = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        payload = b"".join(line + b"\n" for line in cache.payload_lines())
     header = {"format": FORMAT, "version": cache.version,
-              "sha256": [sha256(line).hexdigest() for line in lines]}
-    write_atomic(target, b"\n".join([json.dumps(header).encode("utf-8"), *lines]) + b"\n")
+              "sha256": [sha256(state_line).hexdigest(), sha256(payload).hexdigest()]}
+    write_atomic(target, json.dumps(header).encode("utf-8") + b"\n" + state_line + b"\n" + payload)
 
 
 def _header(line: bytes, version: str) -> dict:
@@ -156,19 +176,33 @@ def _state_ok(state: Any) -> bool:
                     and all(type(n) is int for n in e[1]) for e in state["vault_state"]))
 
 
-def _read_payload(path: Path, version: str) -> dict[str, dict] | None:
+def _read_payload(path: Path, version: str
+                  ) -> tuple[dict[str, dict], dict[tuple[str, Any], tuple[Any, bytes]]] | None:
     try:
         with path.open("rb") as f:
             header = _header(f.readline(), version)
             f.readline()
-            line = f.readline().removesuffix(b"\n")
-        if sha256(line).hexdigest() != header["sha256"][1]:
-            return None
-        with _no_gc():  # many small objects: the cyclic collector would run dozens of times
-            payload = codec().loads_payload(line)
+            payload = f.read()
     except (OSError, CacheFormatError):
         return None
-    return payload if _payload_ok(payload) else None
+    if sha256(payload).hexdigest() != header["sha256"][1]:
+        return None
+    sections: dict[str, dict] = {section: {} for section in SECTIONS}
+    lines: dict[tuple[str, Any], tuple[Any, bytes]] = {}
+    decode = codec().loads_payload
+    try:
+        with _no_gc():  # many small objects: the cyclic collector would run dozens of times
+            for line in payload.split(b"\n")[:-1]:
+                entry = decode(line)
+                if not (isinstance(entry, list) and len(entry) == 3 and entry[0] in sections
+                        and isinstance(entry[1], str)):
+                    return None
+                section, key, value = entry
+                sections[section][key] = value
+                lines[section, key] = (value, line)
+    except CacheFormatError:
+        return None
+    return (sections, lines) if _payload_ok(sections) else None
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -177,9 +211,6 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 def _payload_ok(payload: Any) -> bool:
     """The shape the build relies on; a figure named in a cached note must be a plain file
     name and its key a digest, since both become paths (the cache never names a path)."""
-    if not (isinstance(payload, dict) and set(payload) == {"sources", "notes", "check"}
-            and all(isinstance(v, dict) for v in payload.values())):
-        return False
     if not all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str)
                for k, v in payload["sources"].items()):
         return False

@@ -40,7 +40,8 @@ class Codec:
     def __init__(self, types: Iterable[type]) -> None:
         self.types: dict[str, type] = {}
         for cls in types:
-            if not dataclasses.is_dataclass(cls) or cls.__name__ in _BUILTIN_TAGS:
+            if (not dataclasses.is_dataclass(cls) or cls.__name__ in _BUILTIN_TAGS
+                    or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__")):
                 raise TypeError(f"{cls!r} cannot be a cache type")
             self.types[cls.__name__] = cls
         self.fields = {name: tuple(f.name for f in dataclasses.fields(cls)) for name, cls in self.types.items()}
@@ -95,14 +96,22 @@ class Codec:
     def _decode_object(self, obj: dict) -> Any:
         if len(obj) != 1:
             raise ValueError("an untagged JSON object")
-        (tag, value), = obj.items()
-        builtin = _BUILTIN_TAGS.get(tag)
-        if builtin is not None:
-            return builtin(value)
-        cls = self.types.get(tag)
-        if cls is None or not isinstance(value, list) or len(value) != len(self.fields[tag]):
-            raise ValueError(f"unknown or malformed tag {tag!r}")
-        return cls(*value)
+        for tag, value in obj.items():
+            if tag == "()":  # by far the most common tag
+                if type(value) is not list:
+                    raise ValueError("expected a list")
+                return tuple(value)
+            builtin = _BUILTIN_TAGS.get(tag)
+            if builtin is not None:
+                return builtin(value)
+            names = self.fields.get(tag)
+            if names is None or type(value) is not list or len(value) != len(names):
+                raise ValueError(f"unknown or malformed tag {tag!r}")
+            # What __init__ would store, without a frozen dataclass's per-field setattr (the
+            # registered types have no __post_init__ and no slots: checked in __init__).
+            made = object.__new__(self.types[tag])
+            made.__dict__.update(zip(names, value))
+            return made
 
 
 def _pairs(value: Any) -> dict:

@@ -41,15 +41,17 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
     return source, vault
 
 
-def sections(vault: Path) -> tuple[dict, list[bytes]]:
-    header, *lines = (vault / CACHE_FILE).read_bytes().split(b"\n")[:3]
-    return json.loads(header), lines
+def sections(vault: Path) -> tuple[dict, bytes, list[bytes]]:
+    """The header, the state line and the payload's lines (one per entry) of the cache."""
+    header, state, *entries = (vault / CACHE_FILE).read_bytes().split(b"\n")
+    return json.loads(header), state, entries[:-1]
 
 
-def forge(vault: Path, header: dict, lines: list[bytes]) -> None:
-    """Write a cache file whose checksums match its (attacker-chosen) sections."""
-    header = dict(header, sha256=[hashlib.sha256(line).hexdigest() for line in lines])
-    (vault / CACHE_FILE).write_bytes(b"\n".join([json.dumps(header).encode(), *lines]) + b"\n")
+def forge(vault: Path, header: dict, state: bytes, entries: list[bytes]) -> None:
+    """Write a cache file whose checksums match its (attacker-chosen) content."""
+    payload = b"".join(e + b"\n" for e in entries)
+    header = dict(header, sha256=[hashlib.sha256(state).hexdigest(), hashlib.sha256(payload).hexdigest()])
+    (vault / CACHE_FILE).write_bytes(json.dumps(header).encode() + b"\n" + state + b"\n" + payload)
 
 
 def rebuild_after_a_source_change(source: Path, vault: Path):
@@ -93,8 +95,8 @@ def test_altered_cache_is_discarded_and_the_build_starts_cold(built) -> None:
 
 def test_cache_of_another_version_is_discarded(built) -> None:
     source, vault = built
-    header, lines = sections(vault)
-    forge(vault, dict(header, version="0.0-other"), lines)
+    header, state, entries = sections(vault)
+    forge(vault, dict(header, version="0.0-other"), state, entries)
     assert build(options(source, vault)).report is not None  # not "nothing changed"
 
 
@@ -110,12 +112,12 @@ def test_planted_pickle_never_runs(built, tmp_path: Path) -> None:
     pickle.loads(planted)  # the plant is real: unpickling it creates the marker ...
     assert marker.exists()
     marker.unlink()
-    header, _ = sections(vault)
+    header, state, _ = sections(vault)
     for attempt in ("raw", "forged"):
         if attempt == "raw":
             (vault / CACHE_FILE).write_bytes(planted)
         else:  # checksums that match: an attacker can compute sha256 too
-            forge(vault, header, [planted, planted])
+            forge(vault, header, state, [planted])
         (vault / ".notegen" / "cache" / "build.pickle").write_bytes(planted)  # the old name
         outcome = rebuild_after_a_source_change(source, vault)
         assert not marker.exists()  # ... but the build never unpickles it
@@ -124,10 +126,13 @@ def test_planted_pickle_never_runs(built, tmp_path: Path) -> None:
 
 def test_cached_figure_names_cannot_lead_out_of_the_vault(built, tmp_path: Path) -> None:
     source, vault = built
-    header, (state, payload) = sections(vault)
-    data = codec().loads_payload(payload)
-    path = next(iter(data["notes"]))
+    header, state, entries = sections(vault)
+    decoded = [codec().loads_payload(e) for e in entries]
+    at = next(i for i, (section, _, _) in enumerate(decoded) if section == "notes")
+    section, path, note = decoded[at]
     for figure in (("x.svg", "../../../../etc/passwd"), ("../../outside.svg", "0" * 64)):
-        data["notes"][path] = RenderedNote(data["notes"][path].key, "", (figure,))
-        forge(vault, header, [state, codec().dumps_payload(data)])
+        forged = codec().dumps_payload([section, path, RenderedNote(note.key, "", (figure,))])
+        forge(vault, header, state, entries[:at] + [forged] + entries[at + 1:])
         assert load_cache(vault, header["version"]).notes == {}  # the whole payload is refused
+    forge(vault, header, state, entries)  # the genuine entries again: accepted
+    assert path in load_cache(vault, header["version"]).notes
