@@ -14,7 +14,7 @@ import gc
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
-from typing import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
 from notegen import __version__
 from notegen.config import BuildOptions
@@ -26,10 +26,13 @@ from notegen.model import Content
 from notegen.plan.incremental import code_digest, digest, folder_digest, note_keys
 from notegen.plan.vault_plan import ATTACHMENTS, VaultPlan, plan_vault
 from notegen.sources.content import load_content, source_digests
-from notegen.vault.cache import (FIGURE_DIR, TEMPLATE_CACHE_DIR, BuildCache, RenderedNote, load_cache, save_cache,
-                                 vault_state)
+from notegen.vault.cache import FIGURE_DIR, BuildCache, RenderedNote, load_cache, save_cache, vault_state
 from notegen.vault.check import Problem, check_vault
 from notegen.vault.writer import GeneratedFile, WriteReport, write_vault
+
+if TYPE_CHECKING:  # matplotlib-free, but only the drawing stage needs them
+    from notegen.render.figures import PendingFigures, RenderOutcome
+
 
 class Progress:
     """What a build tells its caller while it runs (the CLI draws it; the default is silent)."""
@@ -161,7 +164,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
     fingerprint = digest(options.source.resolve(), folder_digest(options.source, "*"), templates)
     if (cache.fingerprint == fingerprint and cache.clean and options.out.is_dir()
             and cache.vault_state == vault_state(options.out)):
-        return BuildOutcome(None, (), len(cache.notes), 0)
+        return BuildOutcome(None, (), cache.note_count, 0)
 
     say("reading sources")
     content = load_content(options.source, cache.sources)
@@ -174,14 +177,20 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildOutcome:
              if path not in cache.notes or cache.notes[path].key != key
              or not all((figure_dir / f"{k}.svg").is_file() for _, k in cache.notes[path].figures)}
     stale_titles = {n.title for n in plan.notes if n.path in stale}
+    say("computing networks and examples")
     networks.check(stale_titles)
     solutions = solve_examples(content, {e.title for e in content.examples if e.title in stale_titles})
 
     say(f"rendering {len(stale)} of {len(keys)} notes")
     jobs = figure_jobs(plan, content, networks, solutions, stale)
+    figures = start_drawing(options, jobs)  # a pool draws while this process renders
     rendered = render_stale(options, plan, content, networks, solutions, jobs, stale,
                             lambda done, total: progress.count(done, total, "notes"))
-    notes, figure_files, drawn = assemble(options, cache, plan, keys, rendered, jobs)
+    say("drawing the figures")
+    outcome = figures.result() if figures else None
+    notes, figure_files, drawn = assemble(options, cache, plan, keys, rendered, jobs, outcome)
+    if figures:
+        figures.store()
 
     say("writing the vault")
     files = [GeneratedFile(path, text.encode("utf-8")) for path, text in notes]
@@ -239,30 +248,38 @@ def render_stale(options: BuildOptions, plan: VaultPlan, content: Content,
 
     figures = {title: tuple(Figure(j.filename, j.caption) for j in found) for title, found in jobs.items()}
     inputs = RenderInputs(plan, content, networks, solutions, figures)
-    env = make_environment(options.templates, options.out / TEMPLATE_CACHE_DIR)
+    # No bytecode cache: jinja's holds compiled code, and nothing read from a vault may be code.
+    env = make_environment(options.templates)
     notes, errors = render_notes(env, inputs, only=stale, on_note=on_note)
     errors.raise_if_any()
     return dict(notes)
 
 
+def start_drawing(options: BuildOptions, jobs: Mapping[str, list]) -> "PendingFigures | None":
+    """Read the cached figures of the notes being rendered and start drawing the others."""
+    from notegen.render.figures import start_figures
+
+    new_jobs = {j.filename: j for found in jobs.values() for j in found}
+    if not new_jobs:
+        return None
+    return start_figures(list(new_jobs.values()), options.out / FIGURE_DIR, workers=options.jobs)
+
+
 def assemble(options: BuildOptions, cache: BuildCache, plan: VaultPlan, keys: Mapping[str, str],
-             rendered: Mapping[str, str], jobs: Mapping[str, list]
+             rendered: Mapping[str, str], jobs: Mapping[str, list], outcome: "RenderOutcome | None"
              ) -> tuple[list[tuple[str, str]], dict[str, bytes], int]:
     """Every note's text (new or cached) and every figure's SVG (drawn or cached)."""
-    from notegen.render.figures import figure_key, render_figures
-
     figure_dir = options.out / FIGURE_DIR
     by_path = {n.path: n.title for n in plan.notes}
-    new_jobs = {j.filename: j for found in jobs.values() for j in found}
-    outcome = render_figures(list(new_jobs.values()), figure_dir, workers=options.jobs) if new_jobs else None
     svgs: dict[str, bytes] = dict(outcome.svgs) if outcome else {}
+    keys_of = outcome.keys if outcome else {}
     by_key: dict[str, bytes] = {}
     notes = []
     for path in sorted(keys):
         if path in rendered:
             found = jobs.get(by_path[path], [])
             cache.notes[path] = RenderedNote(keys[path], rendered[path],
-                                             tuple((j.filename, figure_key(j)) for j in found))
+                                             tuple((j.filename, keys_of[j.filename]) for j in found))
         entry = cache.notes[path]
         notes.append((path, entry.text))
         for name, key in entry.figures:

@@ -10,6 +10,7 @@ from notegen.model import Content
 from notegen.errors import suggest
 from notegen.plan.names import slugify
 from notegen.plan.vault_plan import HOME_TITLE
+from notegen.sources.titles import TITLE_HINT, title_problem
 from notegen.render.environment import make_environment
 
 DEFAULT_PATTERN = "shape-params-flops"
@@ -23,6 +24,8 @@ def new_example(content: Content, source: Path, templates: Path, title: str,
     title = title.strip()
     if not title or any(ord(ch) < 32 for ch in title):
         raise NotegenError(["the title must be one line of text: give the example a title"])
+    if problem := title_problem(title):
+        raise NotegenError([f"{problem}; {TITLE_HINT}"], headline="nothing written")
     taken = {HOME_TITLE} | topics | {e.title for e in content.examples} | {
         n.title for n in content.networks} | {p.title for p in content.patterns}
     if title.casefold() in {t.casefold() for t in taken}:

@@ -57,7 +57,7 @@ def test_second_build_changes_no_byte(built: Path, tmp_path: Path) -> None:
 def test_rebuild_without_the_build_cache_draws_and_writes_nothing(built: Path, tmp_path: Path) -> None:
     copy = tmp_path / "v"
     shutil.copytree(built, copy)
-    (copy / ".notegen" / "cache" / "build.pickle").unlink()
+    (copy / ".notegen" / "cache" / "build.json").unlink()
     before = tree(copy)
     outcome = build(options(copy))
     assert outcome.rendered == outcome.notes  # every note rendered again ...

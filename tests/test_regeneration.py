@@ -239,7 +239,7 @@ def test_a_retired_card_keeps_its_history_in_my_notes(course: Course, tmp_path: 
 
     # From then on the line is the student's text: a build that reads every note again (no
     # build cache) keeps it once and retires nothing more.
-    (course.vault / ".notegen" / "cache" / "build.pickle").unlink()
+    (course.vault / ".notegen" / "cache" / "build.json").unlink()
     outcome = build(options(course.source, course.vault))
     assert outcome.report.orphaned_histories == () and outcome.report.written == ()
     assert tree(course.vault) == tree(fresh)

@@ -13,7 +13,10 @@ re-renders the notes that list it (all of them, when a new title can be auto-lin
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import os
+import stat
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -32,13 +35,35 @@ def digest(*parts: object) -> str:
 
 
 def folder_digest(folder: Path, pattern: str) -> str:
-    """Digest of every matching file's path and bytes (sorted, so stable)."""
-    h = hashlib.sha256()
-    for path in sorted(folder.rglob(pattern)):
-        if "__pycache__" in path.parts or not path.is_file():
+    """Digest of every matching regular file's path and bytes (sorted, so stable).
+
+    Linked folders are followed once each (a link loop is not followed round); what is not
+    a regular file (a FIFO, a device) is skipped, so computing the digest never blocks:
+    reading the sources reports those files.
+    """
+    found: list[tuple[str, str]] = []
+    seen: set[tuple[int, int]] = set()
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        st = os.stat(top)
+        if (st.st_dev, st.st_ino) in seen:
+            dirs[:] = []
             continue
-        h.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        h.update(path.read_bytes() + b"\0")
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        found += [(prefix + name, os.path.join(top, name)) for name in files if fnmatch.fnmatch(name, pattern)]
+    h = hashlib.sha256()
+    for rel, full in sorted(found):
+        try:
+            if not stat.S_ISREG(os.stat(full).st_mode):
+                continue
+            with open(full, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue  # unreadable: reading the sources says why
+        h.update(rel.encode("utf-8") + b"\0")
+        h.update(data + b"\0")
     return h.hexdigest()
 
 

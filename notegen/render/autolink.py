@@ -62,6 +62,9 @@ _PLAIN_SYNTAX = re.compile(
     r"|(?<!\S)\^[A-Za-z0-9-]+[ \t]*$",  # block id
     re.MULTILINE,
 )
+# Every inline rule that is not prose starts at one of these characters: math '$', escape
+# '\\', code '`', wikilink / link '[', image '!', autolink / HTML '<', entity '&'.
+_MAY_HOLD_SYNTAX = re.compile(r"[$\\`\[!<&]").search
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>\Z")
 _VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
@@ -293,6 +296,8 @@ def _scan(text: str) -> tuple[list[tuple[int, int, bool]], set[str]]:
 def _inline_syntax(content: str, env: dict) -> tuple[list[Span], list[Span]]:
     """Spans of ``content`` that are not prose, and those that are code spans; records
     the targets of markdown links to notes in ``env``."""
+    if not _MAY_HOLD_SYNTAX(content):  # most table cells and many paragraphs: nothing to parse
+        return _merge([m.span() for m in _PLAIN_SYNTAX.finditer(content)]), []
     md = _parser()
     env[_SPANS] = recorded = []
     for token in md.inline.parse(content, md, env, []):

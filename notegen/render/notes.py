@@ -54,6 +54,7 @@ class NoteRenderer:
         self.env, self.inputs, self.plan = env, inputs, inputs.plan
         self.source = SourceTextRenderer(inputs.networks, set(self.plan.by_title))
         self.errors = ErrorCollector()
+        self.attachments = frozenset(f.file for figs in inputs.figures.values() for f in figs)
         env.globals.update(link=self.link, note_file=self.plan.file, layer_words=layer_words, ask_titles=ASK_TITLES,
                            tag_root=TAG_ROOT, flashcard_tag=FLASHCARD_TAG)
 
@@ -68,8 +69,7 @@ class NoteRenderer:
         except SourceTextError as exc:
             self.errors.add(path, line + max(exc.line - 1, 0), exc.message, exc.hint)
             return text
-        attachments = frozenset(f.file for figs in self.inputs.figures.values() for f in figs)
-        out, unknown = resolve_links(out, self.plan.link_targets, attachments)
+        out, unknown = resolve_links(out, self.plan.link_targets, self.attachments)
         for u in unknown:
             self.errors.add(path, line + u.line - 1, f"link to '{u.target}', but no note has that title or alias",
                             "link by a note's title, e.g. [[Receptive Field]]")

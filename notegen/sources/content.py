@@ -10,13 +10,15 @@ import hashlib
 from pathlib import Path
 from typing import Any, MutableMapping
 
-from notegen.errors import ErrorCollector, NotegenError
+from notegen.errors import ErrorCollector, NotegenError, SourceError
 from notegen.model import Content
 from notegen.sources.examples import parse_example
 from notegen.sources.patterns import parse_patterns
+from notegen.sources.source_file import SourceFileError, decode_source, read_source
 from notegen.sources.specs import network_from_data
 from notegen.sources.topics import parse_topic
-from notegen.sources.yaml_loc import load_yaml
+from notegen.sources.titles import check_titles
+from notegen.sources.yaml_loc import LocDict, load_yaml
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -34,11 +36,11 @@ def _shown_paths(root: Path, paths: list[Path]) -> dict[Path, str]:
             else p.relative_to(root).as_posix() for p in paths}
 
 
-def _read(path: Path, errors: ErrorCollector) -> bytes | None:
+def _read(path: Path, shown: str, errors: ErrorCollector) -> bytes | None:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        errors.add(display_path(path), 0, f"cannot read the file: {exc.strerror}")
+        return read_source(path, shown)
+    except SourceFileError as exc:
+        errors.extend([exc.error])
     return None
 
 
@@ -48,8 +50,26 @@ def _parse(kind: str, text: str, shown: str, errors: ErrorCollector) -> Any:
     if kind == "examples":
         return parse_example(text, shown, errors)
     if kind == "networks":
-        return network_from_data(load_yaml(text, shown), shown, errors=errors)
+        data = load_yaml(text, shown)
+        if isinstance(data, LocDict):
+            check_titles(data, shown, errors)
+        return network_from_data(data, shown, errors=errors)
     return parse_patterns(text, shown, errors)
+
+
+# The lines that delimit a note's My notes section (notegen/vault/user_sections.py): a source
+# line like them would end up in a note and make the writer misread whose text is whose.
+RESERVED_MARKER = "%% notegen:user"
+
+
+def reserved_markers(text: str, shown: str) -> list[SourceError]:
+    """An error for every line of a source that holds a My notes marker."""
+    if RESERVED_MARKER not in text:
+        return []
+    return [SourceError(shown, n, f"'{line.strip()}' is the marker notegen puts around a "
+                                  "note's My notes section; a source cannot contain it",
+                        "remove the line (write your own notes in the note's My notes section)")
+            for n, line in enumerate(text.split("\n"), 1) if RESERVED_MARKER in line]
 
 
 def source_files(root: Path) -> dict[str, list[Path]]:
@@ -79,19 +99,24 @@ def load_content(root: Path, memo: MutableMapping[str, tuple[str, Any]] | None =
     shown_of = _shown_paths(root, [p for paths in files.values() for p in paths])
     for kind, paths in files.items():
         for path in paths:
-            data = _read(path, errors)
+            shown = shown_of[path]
+            data = _read(path, shown, errors)
             if data is None:
                 continue
-            shown = shown_of[path]
             seen.add(shown)
             digest = hashlib.sha256(data).hexdigest()
             if shown in memo and memo[shown][0] == digest:
                 item = memo[shown][1]
             else:
                 try:
-                    item = _parse(kind, data.decode("utf-8"), shown, errors)
-                except UnicodeDecodeError:
-                    errors.add(shown, 0, "the file is not UTF-8 text", "save it as UTF-8")
+                    text = decode_source(data, shown)
+                    markers = reserved_markers(text, shown)
+                    if markers:
+                        errors.extend(markers)
+                        continue
+                    item = _parse(kind, text, shown, errors)
+                except SourceFileError as exc:
+                    errors.extend([exc.error])
                     continue
                 except NotegenError as exc:  # a YAML syntax error: record it, go on with the others
                     errors.extend(e for e in exc.errors if not isinstance(e, str))

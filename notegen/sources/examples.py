@@ -7,6 +7,7 @@ import re
 from notegen.errors import ErrorCollector
 from notegen.model import QUANTITIES, Example, Loc, LossSpec, Network, Variant
 from notegen.sources.fields import Fields
+from notegen.sources.titles import check_titles
 from notegen.sources.specs import network_from_data
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
@@ -24,6 +25,7 @@ def parse_example(text: str, path: str, errors: ErrorCollector) -> Example | Non
         errors.add(path, 1, "a worked example must be a mapping with title, pattern, topic, ask, ...")
         return None
     f = Fields(data, path, errors, EXAMPLE_KEYS)
+    check_titles(data, path, errors)
     title = f.text("title", required=True)
     pattern = f.text("pattern", required=True)
     if pattern and not PATTERN_NAME.match(pattern):

@@ -6,6 +6,7 @@ from notegen.errors import ErrorCollector
 from notegen.model import Loc, Pattern
 from notegen.sources.examples import PATTERN_NAME
 from notegen.sources.fields import Fields
+from notegen.sources.titles import check_titles
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
 PATTERN_KEYS = ("name", "title", "prompt", "topic", "checklist")
@@ -24,6 +25,7 @@ def parse_patterns(text: str, path: str, errors: ErrorCollector) -> tuple[Patter
             errors.add(path, data.line_of(i), "each pattern must be a mapping")
             continue
         f = Fields(item, path, errors, PATTERN_KEYS)
+        check_titles(item, path, errors)
         name = f.text("name", required=True)
         if name and not PATTERN_NAME.match(name):
             f.error("name", f"pattern name '{name}' must be lowercase words joined by '-'")

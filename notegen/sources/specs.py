@@ -122,11 +122,10 @@ def parse_spec(text: str, path: str) -> Network:
 
 def load_spec(path: str | Path) -> Network:
     """Read and parse a spec file."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise NotegenError([SourceError(str(path), 0, f"cannot read the file: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise NotegenError([SourceError(str(path), 0, "the file is not UTF-8 text")]) from None
+    from notegen.sources.source_file import SourceFileError, read_source_text
+
+    try:  # a regular file of bounded size only; a byte-order mark is dropped
+        text = read_source_text(Path(path), str(path))
+    except SourceFileError as exc:
+        raise NotegenError([exc.error]) from None
     return parse_spec(text, str(path))

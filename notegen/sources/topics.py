@@ -7,6 +7,7 @@ import frontmatter
 from notegen.errors import ErrorCollector
 from notegen.model import Card, Loc, Topic
 from notegen.sources.fields import Fields
+from notegen.sources.titles import check_titles
 from notegen.sources.yaml_loc import LocDict, LocList, load_yaml
 
 TOPIC_KEYS = ("title", "aliases", "section", "order", "summary", "tags", "networks", "flashcards",
@@ -34,6 +35,7 @@ def parse_topic(text: str, path: str, errors: ErrorCollector) -> Topic | None:
     meta_first = text.find(raw_meta) if raw_meta else 0
     _shift(meta, text[:meta_first].count("\n"))
     f = Fields(meta, path, errors, TOPIC_KEYS)
+    check_titles(meta, path, errors)
     title = f.text("title", required=True)
     cards = _cards(meta.get("flashcards"), f, path)
     stripped = body.lstrip("\n")

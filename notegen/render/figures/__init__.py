@@ -6,7 +6,7 @@ matplotlib, imported only when a figure is actually drawn. See docs/figures.md.
 """
 
 from notegen.render.figures.jobs import FigureJob, figure_key, network_figures, rf_figures
-from notegen.render.figures.render import RenderOutcome, render_figures
+from notegen.render.figures.render import PendingFigures, RenderOutcome, render_figures, start_figures
 
-__all__ = ["FigureJob", "RenderOutcome", "figure_key", "network_figures", "render_figures",
-           "rf_figures"]
+__all__ = ["FigureJob", "PendingFigures", "RenderOutcome", "figure_key", "network_figures",
+           "render_figures", "rf_figures", "start_figures"]

@@ -7,6 +7,7 @@ key hashes, so a figure is redrawn exactly when what it shows changes.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,9 +30,12 @@ class FigureJob:
     caption: str
 
 
+@functools.cache
 def _matplotlib_version() -> str:
     # Read from the installed metadata: importing matplotlib just for its version would
-    # make every cached build pay for the slow import.
+    # make every cached build pay for the slow import. Once per process: reading the
+    # metadata parses a long e-mail-style file (about 10 ms), and a build hashes thousands
+    # of figures.
     try:
         return metadata.version("matplotlib")
     except metadata.PackageNotFoundError:
@@ -44,10 +48,19 @@ def figure_key(job: FigureJob) -> str:
         "kind": job.kind,
         "drawing_version": DRAWING_VERSION,
         "matplotlib": _matplotlib_version(),
-        "geometry": dataclasses.asdict(job.geometry),
+        "geometry": job.geometry,
     }
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # The same text as json.dumps(dataclasses.asdict(...)), without asdict's deep copy of
+    # every nested value: json calls _fields only for the dataclasses it meets.
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_fields)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    raise TypeError(f"a figure's geometry cannot hold {type(value).__name__}")
 
 
 def network_figures(result: NetworkResult, slug: str, *, depth: int | None = None) -> list[FigureJob]:

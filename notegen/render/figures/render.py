@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from notegen.render.figures.jobs import FigureJob, figure_key
 class RenderOutcome:
     svgs: dict[str, bytes] = field(default_factory=dict)  # filename -> SVG bytes
     drawn: int = 0  # figures actually drawn (not read from the cache)
+    keys: dict[str, str] = field(default_factory=dict)  # filename -> figure_key (hashed once)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -39,28 +41,72 @@ def render_figures(jobs: Sequence[FigureJob], cache_dir: Path, *,
     it behaves the same on every platform and never forks a process holding matplotlib
     state; callers must be import-safe (``if __name__ == "__main__":``).
     """
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    names = [job.filename for job in jobs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"two figures share the file name {duplicates[0]}")
-    keys = {job.filename: figure_key(job) for job in jobs}
-    svgs: dict[str, bytes] = {}
-    todo: dict[str, FigureJob] = {}  # key -> job; equal figures are drawn once
-    for job in jobs:
-        cached = cache_dir / f"{keys[job.filename]}.svg"
-        if cached.is_file():
-            svgs[job.filename] = cached.read_bytes()
-        else:
-            todo.setdefault(keys[job.filename], job)
-    drawn = _draw_all(todo, workers)
-    for key, data in sorted(drawn.items()):
-        _write_atomic(cache_dir / f"{key}.svg", data)
-    for job in jobs:
-        if job.filename not in svgs:
-            svgs[job.filename] = drawn[keys[job.filename]]
-    return RenderOutcome({name: svgs[name] for name in sorted(svgs)}, len(drawn))
+    pending = start_figures(jobs, cache_dir, workers=workers)
+    outcome = pending.result()
+    pending.store()
+    return outcome
+
+
+class PendingFigures:
+    """Figures being drawn: a pool draws in the background (while the build renders the
+    notes) and :meth:`result` waits for it; nothing is written until :meth:`store`, so a
+    build that fails meanwhile leaves no trace."""
+
+    def __init__(self, jobs: Sequence[FigureJob], cache_dir: Path, workers: int | None) -> None:
+        names = [job.filename for job in jobs]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"two figures share the file name {duplicates[0]}")
+        self.jobs, self.cache_dir = list(jobs), Path(cache_dir)
+        self.keys = {job.filename: figure_key(job) for job in jobs}
+        self.cached: dict[str, bytes] = {}
+        self.todo: dict[str, FigureJob] = {}  # key -> job; equal figures are drawn once
+        for job in jobs:
+            cached = self.cache_dir / f"{self.keys[job.filename]}.svg"
+            if cached.is_file():
+                self.cached[job.filename] = cached.read_bytes()
+            else:
+                self.todo.setdefault(self.keys[job.filename], job)
+        self.workers = _worker_count(len(self.todo), workers)
+        self.drawn: dict[str, bytes] | None = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        if self.workers > 1:  # the pool's processes draw; this thread only waits for them
+            self._thread = threading.Thread(target=self._draw, name="notegen-figures", daemon=True)
+            self._thread.start()
+
+    def _draw(self) -> None:
+        try:
+            self.drawn = _draw_all(self.todo, self.workers)
+        except BaseException as exc:  # re-raised in the caller's thread by result()
+            self._failure = exc
+
+    def result(self) -> RenderOutcome:
+        if self._thread is not None:
+            self._thread.join()
+            if self._failure is not None:
+                raise self._failure
+        elif self.drawn is None:
+            self.drawn = _draw_all(self.todo, 1)
+        drawn = self.drawn or {}
+        svgs = dict(self.cached)
+        for job in self.jobs:
+            if job.filename not in svgs:
+                svgs[job.filename] = drawn[self.keys[job.filename]]
+        return RenderOutcome({name: svgs[name] for name in sorted(svgs)}, len(drawn), self.keys)
+
+    def store(self) -> None:
+        """Save the newly drawn figures in the cache folder."""
+        if self.drawn:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            for key, data in sorted(self.drawn.items()):
+                _write_atomic(self.cache_dir / f"{key}.svg", data)
+
+
+def start_figures(jobs: Sequence[FigureJob], cache_dir: Path, *,
+                  workers: int | None = None) -> PendingFigures:
+    """Read the cached figures and start drawing the others (see :func:`render_figures`)."""
+    return PendingFigures(jobs, cache_dir, workers)
 
 
 # A spawned worker costs about 0.8 s before it draws (a fresh interpreter importing
@@ -69,10 +115,14 @@ def render_figures(jobs: Sequence[FigureJob], cache_dir: Path, *,
 POOL_MIN = 48
 
 
-def _draw_all(todo: dict[str, FigureJob], workers: int | None) -> dict[str, bytes]:
+def _worker_count(todo: int, workers: int | None) -> int:
     if workers is None:
-        workers = (os.cpu_count() or 1) if len(todo) >= POOL_MIN else 1
-    count = min(workers, len(todo))
+        workers = (os.cpu_count() or 1) if todo >= POOL_MIN else 1
+    return min(workers, todo)
+
+
+def _draw_all(todo: dict[str, FigureJob], workers: int | None) -> dict[str, bytes]:
+    count = _worker_count(len(todo), workers)
     if count <= 1:
         return {key: draw(job.kind, job.geometry) for key, job in todo.items()}
     context = multiprocessing.get_context("spawn")
