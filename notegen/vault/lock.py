@@ -33,6 +33,7 @@ def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     wait = WAIT if wait is None else wait
     check_state_folders(root)
     path = root / LOCK_PATH
+    created = not os.path.lexists(root)  # a failed first build leaves no vault folder behind
     lock = FileLock(path, timeout=wait, is_singleton=False, thread_local=False)
     try:
         root.joinpath(".notegen").mkdir(parents=True, exist_ok=True)
@@ -52,8 +53,26 @@ def build_lock(root: Path, wait: float | None = None) -> Iterator[None]:
     try:
         _note_holder(path)
         yield
-    finally:
+    except BaseException:
         lock.release()
+        if created:
+            _remove_empty_state(root, path)
+        raise
+    else:
+        lock.release()
+
+
+def _remove_empty_state(root: Path, path: Path) -> None:
+    """Undo what taking the lock created, when the build that created the vault folder
+    failed before writing anything else into it."""
+    try:
+        if {p.name for p in root.iterdir()} == {".notegen"} and \
+                {p.name for p in path.parent.iterdir()} <= {"lock"}:
+            path.unlink(missing_ok=True)
+            path.parent.rmdir()
+            root.rmdir()
+    except OSError:
+        pass  # something else appeared meanwhile: leave it
 
 
 def check_state_folders(root: Path) -> None:
