@@ -28,13 +28,6 @@ def tree(root: Path) -> dict[str, bytes]:
             if p.is_file() and not p.relative_to(root).as_posix().startswith(".notegen/")}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "vault"
-    build(BuildOptions(source=CONTENT, out=out, templates=TEMPLATES))
-    return out
-
-
 @pytest.fixture
 def course(built: Path, tmp_path: Path) -> tuple[Path, Path]:
     """A course whose every topic changed since the vault was built (many files to write)."""

@@ -8,9 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from notegen.build import build
 from notegen.cli import main
-from notegen.config import BuildOptions
 from tests.conftest import ROOT
 
 CONTENT, TEMPLATES = ROOT / "content", ROOT / "templates"
@@ -18,13 +16,6 @@ NOTE = "Topics/Receptive Field.md"
 SOURCE = "topics/receptive-field.md"
 END = "%% notegen:user end %%"
 MINE = "my own worked example of the jump\n"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "vault"
-    build(BuildOptions(source=CONTENT, out=out, templates=TEMPLATES))
-    return out
 
 
 @pytest.fixture

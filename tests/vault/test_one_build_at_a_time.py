@@ -34,13 +34,6 @@ END = "%% notegen:user end %%"
 BEGIN = "%% notegen:user begin %%"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "vault"
-    build(BuildOptions(source=CONTENT, out=out, templates=TEMPLATES))
-    return out
-
-
 @pytest.fixture
 def course(built: Path, tmp_path: Path) -> tuple[Path, Path]:
     shutil.copytree(CONTENT, tmp_path / "content")

@@ -17,20 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from notegen.build import build
 from notegen.cli import main
-from notegen.config import BuildOptions
 from tests.conftest import ROOT
 
 CONTENT, TEMPLATES = ROOT / "content", ROOT / "templates"
 MANIFEST = ".notegen/manifest.json"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "vault"
-    build(BuildOptions(source=CONTENT, out=out, templates=TEMPLATES))
-    return out
 
 
 @pytest.fixture
